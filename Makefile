@@ -1,0 +1,52 @@
+# Two commands set up everything on a fresh machine: `make site` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: site build check serve test lint typecheck bench golden clean help
+
+help:
+	@echo "make site    - build the sample catalogue into public/ (vi at /, en at /en/)"
+	@echo "make serve   - live preview on http://127.0.0.1:8000/ while editing"
+	@echo "make check   - validate products/ and producers/ without building"
+	@echo "make test    - run the test suite (lint, types, tests)"
+	@echo "make bench   - benchmark builds of synthetic catalogues (N=100,1000)"
+	@echo "make golden  - regenerate the golden Markdown files used by the tests"
+
+# The virtual environment is rebuilt whenever the lock file changes. The generator runs from the
+# project folder (`python -m generator`), so it is not installed into the environment.
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	touch $(STAMP)
+
+site build: $(STAMP)
+	$(PY) -m generator build
+
+check: $(STAMP)
+	$(PY) -m generator check
+
+serve: $(STAMP)
+	$(PY) -m generator serve
+
+lint: $(STAMP)
+	$(PY) -m ruff check generator tests bench tools
+	$(PY) -m ruff format --check generator tests bench tools
+
+typecheck: $(STAMP)
+	$(PY) -m mypy
+
+test: $(STAMP) lint typecheck
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+golden: $(STAMP)
+	$(PY) -m tests.golden --update
+
+clean:
+	rm -rf build public public.* .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,427 @@
+"""The build: load → check → images → render → MkDocs × 2 → release checks → publish.
+
+The first two steps write nothing; everything else writes under `build/` (git-ignored). `public/`
+changes only at the very end, atomically, and only when every check passed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import checks, publish
+from .catalogue import Catalogue, load_catalogue
+from .errors import LANGS, ContentError, Diagnostics, Lang, msg
+from .i18n import LABELS
+from .images import Photo, PhotoJob, process_photos
+from .render import IMAGE_ROOT, render_language
+from .text import slugify
+
+BLOCK_LINE = re.compile(r'^--8<-- "([^"]+)"\s*$', re.MULTILINE)
+
+
+class BuildFailed(Exception):
+    """A build step other than content validation failed; `public/` was left untouched."""
+
+
+@dataclass
+class Project:
+    """Where things are. Every path derives from the project root, so tests can build anywhere."""
+
+    root: Path
+    build_dir: Path
+    public: Path
+    cache_dir: Path
+
+    @classmethod
+    def at(
+        cls,
+        root: Path,
+        *,
+        public: Path | None = None,
+        build_dir: Path | None = None,
+        cache_dir: Path | None = None,
+    ) -> Project:
+        root = root.resolve()
+        build_dir = build_dir or root / "build"
+        return cls(root, build_dir, public or root / "public", cache_dir or build_dir / "cache")
+
+    def docs_dir(self, lang: Lang) -> Path:
+        return self.build_dir / f"docs-{lang}"
+
+
+@dataclass
+class SiteSettings:
+    """The values the generator reads from mkdocs.yml (the rest is for MkDocs only)."""
+
+    site_url: str
+    illustrative: bool
+    languages: dict[str, dict[str, str]]
+
+    def url(self, lang: Lang) -> str:
+        return self.site_url if lang == "vi" else f"{self.site_url}{lang}/"
+
+
+@dataclass
+class BuildResult:
+    release: Path | None = None
+    products: int = 0
+    pages: int = 0
+    renditions_made: int = 0
+    renditions_cached: int = 0
+    warnings: list[ContentError] = field(default_factory=list)
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, which may carry MkDocs' own tags (!ENV, !!python/name)."""
+
+
+_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def read_settings(root: Path) -> SiteSettings:
+    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), _LenientLoader)
+    extra = config.get("extra") or {}
+    site_url = str(config.get("site_url") or "http://127.0.0.1:8000/")
+    if not site_url.endswith("/"):
+        site_url += "/"
+    return SiteSettings(
+        site_url, bool(extra.get("illustrative", False)), extra.get("languages") or {}
+    )
+
+
+def today_from_env() -> dt.date:
+    """The build date decides "expired"; SOURCE_DATE_EPOCH makes it reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+def write_tree(target: Path, files: Mapping[str, str | bytes]) -> int:
+    """Make `target` hold exactly `files`; unchanged files are not rewritten (cheap rebuilds,
+    quiet live reload). Returns how many files were written."""
+    written = 0
+    target.mkdir(parents=True, exist_ok=True)
+    for rel, content in files.items():
+        path = target / rel
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        try:
+            if path.read_bytes() == data:
+                continue
+        except OSError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        written += 1
+    wanted = {target / rel for rel in files}
+    for dirpath, dirs, names in os.walk(target, topdown=False):
+        for name in names:
+            path = Path(dirpath) / name
+            if path not in wanted:
+                path.unlink()
+        for name in dirs:
+            sub = Path(dirpath) / name
+            if not any(sub.iterdir()):
+                sub.rmdir()
+    return written
+
+
+def photo_jobs(cat: Catalogue) -> list[PhotoJob]:
+    jobs = []
+    for product in cat.published:
+        for photo in product.photos:
+            source = cat.photo_files[(product.id, photo.file)]
+            jobs.append(
+                PhotoJob(
+                    source, f"products/{product.id}/{photo.file}", slugify(Path(photo.file).stem)
+                )
+            )
+    return jobs
+
+
+def content_pages(
+    project: Project, lang: Lang, blocks: Mapping[str, str], diag: Diagnostics
+) -> dict[str, str]:
+    """Hand-written pages of one language, generated blocks spliced in at `--8<-- "name.md"`.
+
+    A page missing in English is taken from Vietnamese with a visible note. Only Markdown is
+    accepted: other files would be published byte for byte (photo metadata included).
+    """
+    pages: dict[str, str] = {}
+    for source_lang in (lang, "vi") if lang != "vi" else ("vi",):
+        folder = project.root / "content" / source_lang
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            display = path.relative_to(project.root).as_posix()
+            if path.is_symlink():
+                diag.error(
+                    display,
+                    0,
+                    0,
+                    "",
+                    msg(
+                        "tệp là liên kết tượng trưng (symlink) nên không được dùng; hãy chép tệp thật",
+                        "the file is a symbolic link and is not used; copy the real file",
+                    ),
+                )
+                continue
+            if path.is_dir() or rel in pages:
+                continue
+            if path.suffix != ".md":
+                if source_lang == lang:
+                    diag.warning(
+                        display,
+                        0,
+                        0,
+                        "",
+                        msg(
+                            "chỉ tệp .md được dùng trong content/; tệp này bị bỏ qua (ảnh sản phẩm "
+                            "đặt trong products/)",
+                            "only .md files are used in content/; this file is skipped (product "
+                            "photos go in products/)",
+                        ),
+                    )
+                continue
+            text = path.read_text(encoding="utf-8-sig")
+            if source_lang != lang:
+                text = _mark_untranslated(text, lang)
+            pages[rel] = _splice_blocks(text, blocks, display, diag)
+    return pages
+
+
+def _mark_untranslated(text: str, lang: Lang) -> str:
+    note = f'<p class="ocop-fallback" role="note">{LABELS[lang]["no_translation"]}</p>\n\n'
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end != -1:
+            return (
+                text[: end + 5]
+                + "\n"
+                + note
+                + '<div lang="vi" markdown>\n\n'
+                + text[end + 5 :]
+                + "\n\n</div>\n"
+            )
+    return note + text
+
+
+def _splice_blocks(text: str, blocks: Mapping[str, str], display: str, diag: Diagnostics) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in blocks:
+            line = text.count("\n", 0, match.start()) + 1
+            diag.error(
+                display,
+                line,
+                1,
+                "",
+                msg(
+                    'không có khối "{name}"; các khối có sẵn: {names}',
+                    'there is no block "{name}"; available blocks: {names}',
+                    name=name,
+                    names=", ".join(sorted(blocks)),
+                ),
+            )
+            return ""
+        return blocks[name]
+
+    return BLOCK_LINE.sub(replace, text)
+
+
+def mkdocs_config(project: Project, settings: SiteSettings, lang: Lang) -> dict[str, Any]:
+    """The per-language config: it inherits everything else from the project's mkdocs.yml."""
+    names = {code: LABELS[code]["lang_name"] for code in LANGS}
+    own = settings.languages.get(lang, {})
+    return {
+        "INHERIT": os.path.relpath(project.root / "mkdocs.yml", project.build_dir),
+        "site_name": own.get("site_name", "OCOP"),
+        "site_description": own.get("site_description", ""),
+        "site_url": settings.url(lang),
+        "docs_dir": f"docs-{lang}",
+        "site_dir": f"site-{lang}",
+        "theme": {
+            "language": lang,
+            "custom_dir": os.path.relpath(project.root / "theme_overrides", project.build_dir),
+        },
+        "extra": {
+            # Material shows its language selector when `alternate` is truthy; `true` (not a
+            # list) stops base.html from writing root-only alternates, and the theme override
+            # writes per-page ones instead.
+            "alternate": True,
+            "ocop_lang": lang,
+            "ocop_languages": [
+                {
+                    "lang": code,
+                    "name": names[code],
+                    "url": settings.url(code),
+                    # from this language's root to the other's: the paths below are identical
+                    "prefix": ("" if code == lang else ("../" if code == "vi" else f"{code}/")),
+                }
+                for code in LANGS
+            ],
+            "ocop_ui": {"illustrative": LABELS[lang]["illustrative"]},
+        },
+    }
+
+
+def run_mkdocs(project: Project, langs: tuple[Lang, ...]) -> None:
+    """Both language builds at once, in separate processes (one per core on the build machine)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    procs = {
+        lang: subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "--quiet",
+                "-f",
+                str(project.build_dir / f"mkdocs-{lang}.yml"),
+            ],
+            cwd=project.root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for lang in langs
+    }
+    failures = []
+    for lang, proc in procs.items():
+        output, _ = proc.communicate()
+        if proc.returncode != 0:
+            failures.append(f"mkdocs ({lang}):\n{output.strip()}")
+    if failures:
+        raise BuildFailed("\n\n".join(failures))
+
+
+def link_renditions(release: Path, cat: Catalogue, photos: Mapping[Path, Photo]) -> int:
+    """Publish renditions from the cache under /anh/<product>/, once for both languages.
+
+    Hard links cost no copy; the cache files are content-addressed and never rewritten.
+    """
+    count = 0
+    for product in cat.published:
+        folder = release / IMAGE_ROOT / product.id
+        for photo in product.photos:
+            image = photos.get(cat.photo_files[(product.id, photo.file)])
+            if image is None:
+                continue
+            folder.mkdir(parents=True, exist_ok=True)
+            for rendition in image.renditions:
+                target = folder / rendition.name
+                if target.exists():
+                    continue
+                try:
+                    os.link(rendition.file, target)
+                except OSError:
+                    target.write_bytes(rendition.file.read_bytes())
+                count += 1
+    return count
+
+
+def load(project: Project, today: dt.date | None = None) -> tuple[Catalogue, Diagnostics]:
+    return load_catalogue(project.root, today or today_from_env())
+
+
+def build(
+    project: Project, *, today: dt.date | None = None, workers: int | None = None
+) -> BuildResult:
+    """Build the whole site and publish it; raise ContentErrors or BuildFailed otherwise."""
+    started = time.perf_counter()
+    result = BuildResult()
+    timings = result.timings
+
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        timings[name] = now - since
+        return now
+
+    settings = read_settings(project.root)
+    cat, diag = load(project, today)
+    t = lap("load", started)
+
+    photos, image_problems, stats = process_photos(
+        photo_jobs(cat), project.cache_dir / "images", workers=workers
+    )
+    diag.extend(image_problems)
+    diag.raise_if_errors()
+    result.renditions_made, result.renditions_cached = stats.made, stats.cached
+    t = lap("images", t)
+
+    for lang in LANGS:
+        pages, blocks = render_language(cat, photos, lang, illustrative=settings.illustrative)
+        pages.update(content_pages(project, lang, blocks, diag))
+        diag.raise_if_errors()
+        write_tree(project.docs_dir(lang), pages)
+        result.pages += len(pages)
+        config = mkdocs_config(project, settings, lang)
+        write_tree_file(
+            project.build_dir / f"mkdocs-{lang}.yml",
+            yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+        )
+    t = lap("render", t)
+
+    for lang in LANGS:
+        site = project.build_dir / f"site-{lang}"
+        if site.exists():
+            shutil.rmtree(site)
+    run_mkdocs(project, LANGS)
+    t = lap("mkdocs", t)
+
+    release = publish.new_release_dir(project.build_dir)
+    try:
+        release.rmdir()
+        (project.build_dir / "site-vi").rename(release)
+        (project.build_dir / "site-en").rename(release / "en")
+        link_renditions(release, cat, photos)
+        report = checks.CheckReport()
+        checks.check_product_pages(release, (p.id for p in cat.published), report)
+        checks.check_links(release, report)
+        originals: dict[int, set[str]] = {}
+        for image in photos.values():
+            originals.setdefault(image.source.stat().st_size, set()).add(image.digest)
+        checks.check_images(release, originals, project.cache_dir / "audit.json", report)
+        if not report.ok:
+            raise BuildFailed("\n".join(report.problems))
+    except BaseException:
+        publish.discard(release)
+        raise
+    t = lap("checks", t)
+
+    publish.switch(project.public, release)
+    publish.prune_releases(project.build_dir, project.public)
+    lap("publish", t)
+    result.release = release
+    result.products = len(cat.published)
+    result.warnings = diag.warnings
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def write_tree_file(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except OSError:
+        pass
+    path.write_text(text, encoding="utf-8")

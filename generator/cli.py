@@ -1,0 +1,152 @@
+"""Command line: `python -m generator build | check | serve`.
+
+Commands parse their options and call one function. Exit status: 0 success, 1 content errors (the
+files need fixing), 3 the build or its release checks failed (public/ unchanged), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .build import BuildFailed, BuildResult, Project, build, load
+from .errors import ContentError, ContentErrors, Lang
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUILD = 0, 1, 2, 3
+
+
+def _print_problems(problems: Sequence[ContentError], lang: Lang) -> None:
+    for problem in problems:
+        print(problem.format(lang), file=sys.stderr)
+
+
+def _number(value: float, lang: Lang) -> str:
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def summary(
+    lang: Lang,
+    *,
+    products: int,
+    errors: int,
+    warnings: int,
+    seconds: float,
+    result: BuildResult | None = None,
+) -> str:
+    if lang == "vi":
+        parts = [f"{products} sản phẩm"]
+        if result is not None:
+            parts += [
+                "2 ngôn ngữ",
+                f"{result.renditions_made + result.renditions_cached} ảnh "
+                f"({result.renditions_cached} có sẵn trong bộ nhớ đệm)",
+            ]
+        parts += [f"{errors} lỗi", f"{warnings} cảnh báo", f"{_number(seconds, lang)} giây"]
+    else:
+        parts = [f"{products} products"]
+        if result is not None:
+            parts += [
+                "2 languages",
+                f"{result.renditions_made + result.renditions_cached} "
+                f"renditions ({result.renditions_cached} cached)",
+            ]
+        parts += [f"{errors} errors", f"{warnings} warnings", f"{_number(seconds, lang)} s"]
+    return " · ".join(parts)
+
+
+def _date(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--lang", choices=("vi", "en"), default="vi", help="language of messages (default: vi)"
+    )
+    common.add_argument(
+        "--root", type=Path, default=Path.cwd(), help="project folder (default: the current folder)"
+    )
+    common.add_argument(
+        "--today",
+        type=_date,
+        default=None,
+        help="build date YYYY-MM-DD, decides which certificates have expired",
+    )
+    p = argparse.ArgumentParser(
+        prog="python -m generator", description="OCOP catalogue generator", parents=[common]
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", parents=[common], help="build the site into public/")
+    b.add_argument("--public", type=Path, default=None, help="where to publish (default public/)")
+    sub.add_parser("check", parents=[common], help="validate products and producers only")
+    s = sub.add_parser("serve", parents=[common], help="live preview while editing")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--host", default="127.0.0.1")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    lang: Lang = args.lang
+    project = Project.at(
+        args.root, public=args.public.resolve() if getattr(args, "public", None) else None
+    )
+    if args.command == "serve":
+        from .serve import serve
+
+        return serve(project, host=args.host, port=args.port, lang=lang)
+    started = time.perf_counter()
+    try:
+        if args.command == "check":
+            cat, diag = load(project, args.today)
+            _print_problems(diag.warnings, lang)
+            print(
+                summary(
+                    lang,
+                    products=len(cat.products),
+                    errors=0,
+                    warnings=len(diag.warnings),
+                    seconds=time.perf_counter() - started,
+                )
+            )
+            return EXIT_OK
+        result = build(project, today=args.today)
+    except ContentErrors as failure:
+        _print_problems(failure.problems, lang)
+        print(
+            summary(
+                lang,
+                products=0,
+                errors=len(failure.errors),
+                warnings=len(failure.warnings),
+                seconds=time.perf_counter() - started,
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
+    except BuildFailed as failure:
+        print(failure, file=sys.stderr)
+        print(
+            "Bản dựng thất bại; public/ được giữ nguyên."
+            if lang == "vi"
+            else "The build failed; public/ is unchanged.",
+            file=sys.stderr,
+        )
+        return EXIT_BUILD
+    _print_problems(result.warnings, lang)
+    print(
+        summary(
+            lang,
+            products=result.products,
+            errors=0,
+            warnings=len(result.warnings),
+            seconds=result.seconds,
+            result=result,
+        )
+    )
+    return EXIT_OK

@@ -1,0 +1,466 @@
+"""Phase 2: turn the checked catalogue into Markdown pages, one tree per language.
+
+The pages are real files (not MkDocs virtual files) so that any MkDocs-compatible builder can read
+them. Every text field is escaped here or by the templates' autoescape before it reaches Markdown,
+front matter or HTML: MkDocs renders its own templates without autoescape, and Material prints
+`page.meta.title` raw. Rich text (Markdown fields) is rendered and sanitised with nh3.
+
+Paths are language-neutral and identical in both languages (`san-pham/<id>/`), so the language
+switcher and hreflang alternates only change the prefix.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+import nh3
+import yaml
+from markupsafe import Markup
+
+from .catalogue import Catalogue, Group
+from .errors import Lang
+from .fields import I18n
+from .i18n import LABELS, format_date, format_money, format_number
+from .images import Photo as ImagePhoto
+from .schema import Commune, Producer, Product
+from .text import escape_md, fold
+
+TEMPLATES = Path(__file__).parent / "templates"
+IMAGE_ROOT = "anh"
+"""Renditions are published once at the site root and shared by both languages."""
+
+# Sanitiser allowlist for rich text: prose only. No <pre> (a blank line inside it would end the
+# raw-HTML block in Markdown), no images (photos go through the image pipeline), no styles.
+_RICH_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h3",
+    "h4",
+    "h5",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "code",
+    "hr",
+    "sup",
+    "sub",
+}
+_RICH_ATTRS = {"a": {"href", "title"}, "th": {"scope"}, "td": set()}
+_RICH_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def page_dir(kind: str, key: str = "") -> str:
+    """The docs-relative directory of a generated page; the URL path is the same."""
+    dirs = {
+        "catalogue": "danh-muc/",
+        "producers": "nha-san-xuat/",
+        "product": f"san-pham/{key}/",
+        "producer": f"nha-san-xuat/{key}/",
+        "group": f"nhom/{key}/",
+        "stars": f"sao/{key}/",
+        "commune": f"xa/{key}/",
+        "commune_old": f"xa-cu/{key}/",
+    }
+    return dirs[kind]
+
+
+def rel(from_dir: str, to_dir: str) -> str:
+    """Relative URL between two directory URLs of the same language, ending in '/'."""
+    out = posixpath.relpath("/" + to_dir, "/" + (from_dir or "."))
+    return "./" if out == "." else out + "/"
+
+
+def rich(text: str) -> Markup:
+    """Render Markdown from an editor and keep only safe prose HTML."""
+    rendered = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+    clean = nh3.clean(
+        rendered,
+        tags=_RICH_TAGS,
+        attributes=_RICH_ATTRS,
+        url_schemes=_RICH_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+    # Page headings are ours (h1 name, h2 sections); an editor's headings start at h3.
+    clean = re.sub(r"<(/?)h[12]>", r"<\1h3>", clean)
+    return Markup("\n".join(line for line in clean.splitlines() if line.strip()))
+
+
+@dataclass
+class PageContext:
+    """What every template of one page needs: where it is and which language it speaks."""
+
+    lang: Lang
+    dir: str
+    root: str
+    """Relative URL from this page to the site root (where /anh/ lives)."""
+
+
+class Renderer:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        photos: dict[Path, ImagePhoto],
+        lang: Lang,
+        *,
+        illustrative: bool,
+    ) -> None:
+        self.cat = catalogue
+        self.photos = photos
+        self.lang = lang
+        self.t = LABELS[lang]
+        self.illustrative = illustrative
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        self.env.filters.update(md=lambda v: Markup(escape_md(str(v))))
+        self.fallback_used = False
+
+    # --- small helpers the templates call ------------------------------------------------------
+
+    def tr(self, text: I18n | None) -> Markup:
+        """A bilingual text in this page's language; Vietnamese fallback marked with lang="vi"."""
+        if text is None:
+            return Markup("")
+        if self.lang == "en" and not text.en:
+            self.fallback_used = True
+            return Markup('<span lang="vi">{}</span>').format(text.vi)
+        return Markup("{}").format(text.get(self.lang))
+
+    def tr_rich(self, text: I18n | None) -> Markup:
+        if text is None:
+            return Markup("")
+        if self.lang == "en" and not text.en:
+            self.fallback_used = True
+            return Markup('<div lang="vi">\n{}\n</div>').format(rich(text.vi))
+        return rich(text.get(self.lang))
+
+    def plain(self, text: I18n | None) -> str:
+        return "" if text is None else text.get(self.lang)
+
+    def label(self, key: str, **params: object) -> str:
+        return self.t[key].format(**params)
+
+    def stars(self, product: Product) -> int | None:
+        current = product.current
+        return current.stars if current and self.cat.shows_stars(product) else None
+
+    def state(self, product: Product) -> str:
+        if product.status == "withdrawn":
+            return "withdrawn"
+        if self.cat.is_expired(product):
+            return "expired"
+        if not self.cat.shows_stars(product):
+            return "unconfirmed"
+        return "active"
+
+    def commune_type(self, commune: Commune) -> str:
+        return self.t["type_thi_tran" if commune.type == "thi-tran" else "type_xa"]
+
+    def picture(
+        self,
+        ctx: PageContext,
+        product: Product,
+        photo_index: int,
+        *,
+        sizes: str,
+        eager: bool = False,
+        decorative: bool = False,
+    ) -> Markup:
+        photo = product.photos[photo_index]
+        image = self.photos.get(self.cat.photo_files[(product.id, photo.file)])
+        if image is None:
+            return Markup("")
+        base = f"{ctx.root}{IMAGE_ROOT}/{product.id}/"
+        sources = []
+        for fmt, mime in (("webp", "image/webp"),):
+            srcset = ", ".join(f"{base}{r.name} {r.width}w" for r in image.by_format(fmt))
+            sources.append(
+                Markup('<source type="{}" srcset="{}" sizes="{}">').format(mime, srcset, sizes)
+            )
+        jpegs = image.by_format("jpeg")
+        fallback = next((r for r in jpegs if r.width >= 720), jpegs[-1])
+        alt = "" if decorative else photo.alt.get(self.lang)
+        loading = Markup(' fetchpriority="high"') if eager else Markup(' loading="lazy"')
+        img = Markup(
+            '<img src="{src}" srcset="{srcset}" sizes="{sizes}" width="{w}" height="{h}" '
+            'alt="{alt}" decoding="async"{loading}>'
+        ).format(
+            src=base + fallback.name,
+            srcset=", ".join(f"{base}{r.name} {r.width}w" for r in jpegs),
+            sizes=sizes,
+            w=fallback.width,
+            h=fallback.height,
+            alt=alt,
+            loading=loading,
+        )
+        return Markup("<picture>{}{}</picture>").format(Markup("").join(sources), img)
+
+    # --- pages ---------------------------------------------------------------------------------
+
+    def context(self, directory: str) -> PageContext:
+        depth = directory.count("/")
+        root = "../" * depth + ("../" if self.lang == "en" else "")
+        return PageContext(self.lang, directory, root)
+
+    def _render(self, template: str, ctx: PageContext, meta: dict[str, Any], **data: Any) -> str:
+        self.fallback_used = False
+        body = self.env.get_template(template).render(
+            r=self,
+            t=self.t,
+            ctx=ctx,
+            cat=self.cat,
+            rel=lambda to: rel(ctx.dir, to),
+            page_dir=page_dir,
+            fmt_date=lambda d: format_date(d, self.lang),
+            money=lambda a: format_money(a, self.lang),
+            number=lambda v: format_number(v, self.lang),
+            **data,
+        )
+        if self.fallback_used:
+            body = body.replace(
+                "<!-- fallback-note -->",
+                Markup('<p class="ocop-fallback" role="note">{}</p>').format(
+                    self.t["no_translation"]
+                ),
+                1,
+            )
+        body = body.replace("<!-- fallback-note -->\n", "")
+        return front_matter(meta) + body
+
+    def product_page(self, product: Product) -> str:
+        ctx = self.context(page_dir("product", product.id))
+        producer = self.cat.producers[product.producer]
+        siblings = [p for p in self.cat.products_of(producer.id) if p.id != product.id]
+        meta = {
+            "title": product.name.get(self.lang),
+            "description": product.summary.get(self.lang),
+            "search": {"exclude": True},
+            "hide": ["navigation"],
+            "ocop": {
+                "id": product.id,
+                "kind": "product",
+                "updated": product.provenance.updated.isoformat(),
+            },
+        }
+        return self._render(
+            "product.md.j2",
+            ctx,
+            meta,
+            p=product,
+            producer=producer,
+            siblings=siblings,
+            group=self.cat.taxonomy.group_of(product.ocop_category),
+            category=self.cat.taxonomy.sets[product.ocop_category],
+            commune_old=self.cat.region.old[product.place.commune_old],
+            commune_new=self.cat.commune_new(product),
+        )
+
+    def listing_page(
+        self,
+        directory: str,
+        title: str,
+        intro: str,
+        products: list[Product],
+        *,
+        kind: str,
+        extra: Markup | None = None,
+    ) -> str:
+        ctx = self.context(directory)
+        meta = {
+            "title": title,
+            "description": intro[:160],
+            "hide": ["navigation"],
+            "search": {"exclude": True},
+            "ocop": {"kind": kind},
+        }
+        return self._render(
+            "listing.md.j2",
+            ctx,
+            meta,
+            title=title,
+            intro=intro,
+            products=self.sorted(products),
+            extra=extra or Markup(""),
+            browse=kind == "catalogue",
+        )
+
+    def producer_page(self, producer: Producer) -> str:
+        ctx = self.context(page_dir("producer", producer.id))
+        name = producer.name.get(self.lang)
+        meta = {
+            "title": name,
+            "description": self.label("products_of", name=name)[:160],
+            "hide": ["navigation"],
+            "search": {"exclude": True},
+            "ocop": {"id": producer.id, "kind": "producer"},
+        }
+        return self._render(
+            "producer.md.j2",
+            ctx,
+            meta,
+            producer=producer,
+            products=self.sorted(self.cat.products_of(producer.id)),
+            commune_old=self.cat.region.old[producer.commune_old],
+        )
+
+    def producers_index(self) -> str:
+        ctx = self.context(page_dir("producers"))
+        meta = {
+            "title": self.t["producers"],
+            "description": self.t["producers_intro"],
+            "hide": ["navigation"],
+            "ocop": {"kind": "producers"},
+        }
+        producers = sorted(self.cat.producers.values(), key=lambda p: fold(p.name.vi))
+        return self._render("producers.md.j2", ctx, meta, producers=producers)
+
+    def sorted(self, products: Iterable[Product]) -> list[Product]:
+        return sorted(products, key=lambda p: (fold(p.name.get(self.lang)), p.id))
+
+    def block(self, name: str, **data: Any) -> str:
+        """A snippet for hand-written pages (included at the site root: index.md)."""
+        ctx = self.context("")
+        return self.env.get_template(f"{name}.md.j2").render(
+            r=self,
+            t=self.t,
+            ctx=ctx,
+            cat=self.cat,
+            rel=lambda to: rel("", to),
+            page_dir=page_dir,
+            **data,
+        )
+
+    def browse_data(self) -> dict[str, Any]:
+        published = self.cat.published
+        groups: list[tuple[Group, int]] = []
+        for group in self.cat.taxonomy.groups:
+            n = sum(1 for p in published if self.cat.taxonomy.group_of(p.ocop_category) is group)
+            groups.append((group, n))
+        stars = [(n, sum(1 for p in published if self.stars(p) == n)) for n in (3, 4, 5)]
+        communes_new = [
+            (c, sum(1 for p in published if self.cat.commune_new(p).id == c.id))
+            for c in self.cat.region.new.values()
+        ]
+        communes_old = [
+            (c, sum(1 for p in published if p.place.commune_old == c.id))
+            for c in self.cat.region.old.values()
+        ]
+        return {
+            "groups": groups,
+            "stars": stars,
+            "communes_new": [x for x in communes_new if x[1]],
+            "communes_old": [x for x in communes_old if x[1]],
+        }
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    """YAML front matter with every string HTML-escaped: Material prints these values raw."""
+
+    def escape(value: Any) -> Any:
+        if isinstance(value, str):
+            return html.escape(value, quote=True)
+        if isinstance(value, dict):
+            return {k: escape(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [escape(v) for v in value]
+        return value
+
+    dumped = yaml.safe_dump(escape(meta), allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{dumped}---\n\n"
+
+
+def render_language(
+    catalogue: Catalogue, photos: dict[Path, ImagePhoto], lang: Lang, *, illustrative: bool
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Every generated page (docs-relative path → Markdown) and snippet block of one language."""
+    r = Renderer(catalogue, photos, lang, illustrative=illustrative)
+    t = r.t
+    cat = catalogue
+    published = cat.published
+    pages: dict[str, str] = {}
+
+    def listing(directory: str, title: str, intro: str, members: list[Product], kind: str) -> None:
+        pages[directory + "index.md"] = r.listing_page(directory, title, intro, members, kind=kind)
+
+    for product in published:
+        pages[page_dir("product", product.id) + "index.md"] = r.product_page(product)
+    for producer in cat.producers.values():
+        pages[page_dir("producer", producer.id) + "index.md"] = r.producer_page(producer)
+    pages[page_dir("producers") + "index.md"] = r.producers_index()
+    area = r.plain(cat.region.area)
+    listing(
+        page_dir("catalogue"),
+        t["catalogue"],
+        t["catalogue_intro"].format(area=area),
+        published,
+        "catalogue",
+    )
+    for group in cat.taxonomy.groups:
+        title = t["group_title"].format(name=group.name.get(lang))
+        members = [p for p in published if cat.taxonomy.group_of(p.ocop_category) is group]
+        listing(page_dir("group", group.slug), title, title, members, "group")
+    for n in (3, 4, 5):
+        title = t["stars_title"].format(n=n)
+        members = [p for p in published if r.stars(p) == n]
+        listing(page_dir("stars", str(n)), title, title, members, "stars")
+    for commune in cat.region.new.values():
+        olds = ", ".join(
+            f"{r.commune_type(cat.region.old[o])} {cat.region.old[o].name}" for o in commune.old_ids
+        )
+        members = [p for p in published if cat.commune_new(p).id == commune.id]
+        listing(
+            page_dir("commune", commune.id),
+            t["commune_new_title"].format(name=commune.name),
+            t["commune_new_note"].format(name=commune.name, old=olds),
+            members,
+            "commune",
+        )
+    for commune in cat.region.old.values():
+        members = [p for p in published if p.place.commune_old == commune.id]
+        if not members:
+            continue  # the old list includes units from other districts (merged in 2025)
+        kind = r.commune_type(commune)
+        new = cat.region.new[commune.new_id].name if commune.new_id else ""
+        listing(
+            page_dir("commune_old", commune.id),
+            t["commune_old_title"].format(name=commune.name, type=kind),
+            t["commune_old_note"].format(name=commune.name, type=kind, new=new),
+            members,
+            "commune_old",
+        )
+
+    featured = [p for p in published if p.featured and r.state(p) == "active"]
+    if not featured:
+        featured = sorted(
+            (p for p in published if r.state(p) == "active"), key=lambda p: -(r.stars(p) or 0)
+        )[:6]
+    blocks = {
+        "featured.md": r.block("featured", products=r.sorted(featured)),
+        "browse.md": r.block("browse"),
+    }
+    return pages, blocks

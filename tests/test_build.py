@@ -1,0 +1,246 @@
+"""The whole pipeline on the shipped sample catalogue, and what a failed build must not do."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildFailed, BuildResult, Project, build
+from generator.catalogue import load_catalogue
+from generator.cli import main
+from generator.errors import ContentErrors
+
+from .conftest import TODAY
+
+Site = tuple[Project, BuildResult]
+
+
+def page(site: Path, lang: str, path: str) -> str:
+    prefix = "" if lang == "vi" else f"{lang}/"
+    return (site / prefix / path / "index.html").read_text(encoding="utf-8")
+
+
+def all_html(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_public_points_at_the_checked_release(sample_site: Site) -> None:
+    project, result = sample_site
+    assert project.public.is_symlink()
+    assert project.public.resolve() == result.release
+    assert (project.public / "index.html").is_file()
+    assert (project.public / "en" / "index.html").is_file()
+
+
+def test_every_published_product_has_a_page_in_both_languages(sample_site: Site) -> None:
+    project, result = sample_site
+    cat, _ = load_catalogue(project.root, TODAY)
+    assert result.products == len(cat.published) >= 16
+    for product in cat.published:
+        vi = page(project.public, "vi", f"san-pham/{product.id}")
+        en = page(project.public, "en", f"san-pham/{product.id}")
+        assert '<html lang="vi"' in vi and '<html lang="en"' in en
+        assert product.name.vi in vi
+
+
+def test_hreflang_alternates_are_absolute_and_per_page(sample_site: Site) -> None:
+    project, _ = sample_site
+    cat, _ = load_catalogue(project.root, TODAY)
+    pid = cat.published[0].id
+    html = page(project.public, "en", f"san-pham/{pid}")
+    links = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
+    base = "https://ocop.krongno.example/"
+    assert links == {
+        "vi": f"{base}san-pham/{pid}/",
+        "en": f"{base}en/san-pham/{pid}/",
+        "x-default": f"{base}san-pham/{pid}/",
+    }
+
+
+def test_language_switch_opens_the_same_page(sample_site: Site) -> None:
+    project, _ = sample_site
+    cat, _ = load_catalogue(project.root, TODAY)
+    pid = cat.published[0].id
+    for lang, other, expected in (
+        ("vi", "en", f"en/san-pham/{pid}"),
+        ("en", "vi", f"san-pham/{pid}"),
+    ):
+        html = page(project.public, lang, f"san-pham/{pid}")
+        href = re.search(rf'<a href="([^"]+)" hreflang="{other}"', html)
+        assert href is not None
+        here = project.public / ("" if lang == "vi" else "en") / "san-pham" / pid
+        target = (here / href.group(1)).resolve()
+        assert target == (project.public / expected).resolve()
+        assert (target / "index.html").is_file()
+
+
+def test_expired_certificate_is_shown_as_expired(sample_site: Site) -> None:
+    project, _ = sample_site
+    cat, _ = load_catalogue(project.root, TODAY)
+    expired = [p for p in cat.published if cat.is_expired(p)]
+    assert expired, "the sample catalogue needs an expired certificate"
+    for product in expired:
+        assert product.current is not None
+        date = product.current.expires
+        vi = page(project.public, "vi", f"san-pham/{product.id}")
+        en = page(project.public, "en", f"san-pham/{product.id}")
+        assert f"đã hết hiệu lực ngày {date.day:02d}/{date.month:02d}/{date.year}" in vi
+        assert "ocop-badge--expired" in vi
+        assert "certificate expired on" in en
+
+
+def test_missing_english_falls_back_to_vietnamese_with_a_note(sample_site: Site) -> None:
+    project, _ = sample_site
+    cat, _ = load_catalogue(project.root, TODAY)
+    untranslated = [p for p in cat.published if not p.name.en and not p.summary.en]
+    assert untranslated, "the sample catalogue needs a product without English text"
+    html = page(project.public, "en", f"san-pham/{untranslated[0].id}")
+    assert "has not been translated into English yet" in html
+    assert f'<span lang="vi">{untranslated[0].summary.vi}</span>' in html
+
+
+def test_products_stay_out_of_nav_and_material_search(sample_site: Site) -> None:
+    project, _ = sample_site
+    home = (project.public / "index.html").read_text(encoding="utf-8")
+    nav = home[home.index('<nav class="md-nav md-nav--primary"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert "san-pham/" not in nav
+    for lang in ("", "en/"):
+        index = (project.public / lang / "search" / "search_index.json").read_text()
+        assert "san-pham/" not in index
+
+
+def test_every_image_has_dimensions_and_only_the_main_photo_loads_eagerly(
+    sample_site: Site,
+) -> None:
+    project, _ = sample_site
+    for path in all_html(project.public):
+        html = path.read_text(encoding="utf-8")
+        for img in re.findall(r"<img [^>]*>", html):
+            if "/anh/" not in img and "anh/" not in img:
+                continue
+            assert re.search(r'width="\d+" height="\d+"', img), (path, img)
+        if "/san-pham/" in str(path):
+            eager = [i for i in re.findall(r"<img [^>]*anh/[^>]*>", html) if "lazy" not in i]
+            assert len(eager) <= 1
+
+
+def test_no_request_leaves_the_site(sample_site: Site) -> None:
+    project, _ = sample_site
+    for path in all_html(project.public):
+        html = path.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:link|script|img|source)\b[^>]*>", html):
+            if 'rel="alternate"' in tag or 'rel="canonical"' in tag:
+                continue
+            assert not re.search(r'(?:src|href|srcset)="(?:https?:)?//', tag), (path, tag)
+
+
+def test_illustrative_banner_on_every_page(sample_site: Site) -> None:
+    project, _ = sample_site
+    for path in all_html(project.public):
+        html = path.read_text(encoding="utf-8")
+        assert 'class="ocop-illustrative"' in html, path
+
+
+def test_originals_are_never_published(sample_site: Site) -> None:
+    project, _ = sample_site
+    originals = {
+        p.read_bytes()
+        for p in (project.root / "products").rglob("*")
+        if p.is_file() and p.suffix.lower() in (".jpg", ".png")
+    }
+    for path in project.public.rglob("*"):
+        if path.is_file() and path.suffix.lower() in (".jpg", ".png", ".webp"):
+            assert path.read_bytes() not in originals
+
+
+def _snapshot(public: Path) -> dict[str, bytes]:
+    root = public.resolve()
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_invalid_content_leaves_public_untouched(project: Project) -> None:
+    build(project, today=TODAY)
+    before_target = os.readlink(project.public)
+    before = _snapshot(project.public)
+    product = next((project.root / "products").glob("*/product.yaml"))
+    product.write_text(product.read_text(encoding="utf-8") + "name: again\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as failure:
+        build(project, today=TODAY)
+    assert any("bị lặp lại" in e.format("vi") for e in failure.value.errors)
+    assert os.readlink(project.public) == before_target
+    assert _snapshot(project.public) == before
+
+
+def test_failed_release_check_leaves_public_untouched(project: Project) -> None:
+    build(project, today=TODAY)
+    before_target = os.readlink(project.public)
+    releases = sorted((project.build_dir / "releases").iterdir())
+    page_md = project.root / "content" / "vi" / "krong-no.md"
+    page_md.write_text(
+        page_md.read_text(encoding="utf-8") + "\n[x](khong-co.md)\n", encoding="utf-8"
+    )
+    with pytest.raises(BuildFailed) as failure:
+        build(project, today=TODAY)
+    assert "khong-co.md" in str(failure.value)
+    assert os.readlink(project.public) == before_target
+    assert sorted((project.build_dir / "releases").iterdir()) == releases
+
+
+def test_illustrative_banner_switches_off(project: Project) -> None:
+    config = project.root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("illustrative: true", "illustrative: false"),
+        encoding="utf-8",
+    )
+    build(project, today=TODAY)
+    assert 'class="ocop-illustrative"' not in (project.public / "index.html").read_text()
+
+
+def test_cli_check_reports_errors_in_english_with_exit_status_1(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    producer = next((project.root / "producers").glob("*.yaml"))
+    text = producer.read_text(encoding="utf-8")
+    producer.write_text(re.sub(r"(?m)^type: .*$", "type: coop", text), encoding="utf-8")
+    line = next(
+        i for i, row in enumerate(producer.read_text().splitlines(), 1) if row.startswith("type:")
+    )
+    status = main(["check", "--lang", "en", "--root", str(project.root)])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert (
+        f"producers/{producer.name}:{line}:7: type: expected one of: cooperative, enterprise, "
+        'household, cooperative_group, other, got "coop"'
+    ) in err
+    assert "1 errors" in err
+
+
+def test_cli_build_prints_a_one_line_summary(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["build", "--root", str(project.root), "--today", TODAY.isoformat()])
+    out = capsys.readouterr().out.strip().splitlines()
+    cat, _ = load_catalogue(project.root, TODAY)
+    assert status == 0
+    assert re.fullmatch(
+        rf"{len(cat.published)} sản phẩm · 2 ngôn ngữ · \d+ ảnh \(\d+ có sẵn "
+        r"trong bộ nhớ đệm\) · 0 lỗi · \d+ cảnh báo · \d+,\d giây",
+        out[-1],
+    )
+
+
+def test_symlinked_product_folder_is_refused(project: Project, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    shutil.copytree(next(p for p in (project.root / "products").iterdir() if p.is_dir()), outside)
+    (project.root / "products" / "lien-ket").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(ContentErrors) as failure:
+        build(project, today=TODAY)
+    assert [e.format("vi") for e in failure.value.errors] == [
+        "products/lien-ket: thư mục sản phẩm là một liên kết tượng trưng (symlink); hãy chép thư "
+        "mục thật vào products/"
+    ]
