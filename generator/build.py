@@ -93,7 +93,13 @@ _LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 def read_settings(root: Path) -> SiteSettings:
-    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), _LenientLoader)
+    path = root / "mkdocs.yml"
+    if not path.is_file():
+        raise BuildFailed(
+            f"{path}: không tìm thấy mkdocs.yml; hãy chạy lệnh trong thư mục dự án hoặc dùng --root"
+            f" / mkdocs.yml not found; run the command in the project folder or pass --root"
+        )
+    config = yaml.load(path.read_text(encoding="utf-8"), _LenientLoader)
     extra = config.get("extra") or {}
     site_url = str(config.get("site_url") or "http://127.0.0.1:8000/")
     if not site_url.endswith("/"):

@@ -188,15 +188,16 @@ def load_catalogue(root: Path, today: dt.date | None = None) -> tuple[Catalogue,
     producers: dict[str, Producer] = {}
     producer_docs: dict[str, Document] = {}
     source_files: dict[str, Path] = {}
+    broken: set[str] = set()
+    """Producer files with errors of their own: their products are not told the file is missing."""
 
     for path in _entries(root / "producers"):
         if path.suffix not in (".yaml", ".yml") or path.name.startswith("."):
             continue
         doc = _load_doc(root, path, diag)
-        if doc is None:
-            continue
-        producer = run(PRODUCER, doc.data, (), Context(doc, diag))
-        if producer is INVALID:
+        producer = INVALID if doc is None else run(PRODUCER, doc.data, (), Context(doc, diag))
+        if doc is None or producer is INVALID:
+            broken.add(nfc(path.stem))
             continue
         if producer.id != nfc(path.stem):
             mark = doc.mark(("id",))
@@ -284,7 +285,7 @@ def load_catalogue(root: Path, today: dt.date | None = None) -> tuple[Catalogue,
         source_files=source_files,
     )
     if region is not None:
-        _check_products(catalogue, product_docs, diag)
+        _check_products(catalogue, product_docs, broken, diag)
         for pid, producer in producers.items():
             if producer.commune_old not in region.old:
                 _unknown_commune(
@@ -319,7 +320,9 @@ def _unknown_commune(
     )
 
 
-def _check_products(cat: Catalogue, docs: dict[str, Document], diag: Diagnostics) -> None:
+def _check_products(
+    cat: Catalogue, docs: dict[str, Document], broken_producers: set[str], diag: Diagnostics
+) -> None:
     gtins: dict[str, tuple[str, int]] = {}
     for product in cat.products:
         doc = docs[product.id]
@@ -331,7 +334,7 @@ def _check_products(cat: Catalogue, docs: dict[str, Document], diag: Diagnostics
             dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
             diag.error(doc.path, mark.line, mark.column, dotted, msg(vi, en, **params))
 
-        if product.producer not in cat.producers:
+        if product.producer not in cat.producers and product.producer not in broken_producers:
             error(
                 ("producer",),
                 'không có chủ thể "{id}": cần tệp producers/{id}.yaml',

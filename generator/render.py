@@ -35,6 +35,8 @@ from .text import escape_md, fold
 
 TEMPLATES = Path(__file__).parent / "templates"
 IMAGE_ROOT = "anh"
+SMALL_MAX_WIDTH = 720
+FALLBACK_WIDTH = 720
 """Renditions are published once at the site root and shared by both languages."""
 
 # Sanitiser allowlist for rich text: prose only. No <pre> (a blank line inside it would end the
@@ -151,6 +153,13 @@ class Renderer:
             return Markup('<span lang="vi">{}</span>').format(text.vi)
         return Markup("{}").format(text.get(self.lang))
 
+    def heading(self, text: I18n) -> Markup:
+        """A page title for a Markdown `#` line; a Vietnamese fallback gets `{ lang="vi" }`."""
+        if self.lang == "en" and not text.en:
+            self.fallback_used = True
+            return Markup(escape_md(text.vi) + ' { lang="vi" }')
+        return Markup(escape_md(text.get(self.lang)))
+
     def tr_rich(self, text: I18n | None) -> Markup:
         if text is None:
             return Markup("")
@@ -190,35 +199,29 @@ class Renderer:
         sizes: str,
         eager: bool = False,
         decorative: bool = False,
+        small: bool = False,
     ) -> Markup:
         photo = product.photos[photo_index]
         image = self.photos.get(self.cat.photo_files[(product.id, photo.file)])
         if image is None:
             return Markup("")
         base = f"{ctx.root}{IMAGE_ROOT}/{product.id}/"
-        sources = []
-        for fmt, mime in (("webp", "image/webp"),):
-            srcset = ", ".join(f"{base}{r.name} {r.width}w" for r in image.by_format(fmt))
-            sources.append(
-                Markup('<source type="{}" srcset="{}" sizes="{}">').format(mime, srcset, sizes)
-            )
+        # WebP for every browser that has srcset; one JPEG as the fallback of the rest. Small
+        # slots (cards, thumbnails) never need the widest rendition: leaving it out keeps the
+        # product page HTML small (a QR landing on a phone).
+        webp = [r for r in image.by_format("webp") if not small or r.width <= SMALL_MAX_WIDTH]
+        srcset = ", ".join(f"{base}{r.name} {r.width}w" for r in webp)
         jpegs = image.by_format("jpeg")
-        fallback = next((r for r in jpegs if r.width >= 720), jpegs[-1])
+        fallback = next((r for r in jpegs if r.width >= FALLBACK_WIDTH), jpegs[-1])
         alt = "" if decorative else photo.alt.get(self.lang)
         loading = Markup(' fetchpriority="high"') if eager else Markup(' loading="lazy"')
+        source = Markup('<source type="image/webp" srcset="{}" sizes="{}">').format(srcset, sizes)
         img = Markup(
-            '<img src="{src}" srcset="{srcset}" sizes="{sizes}" width="{w}" height="{h}" '
-            'alt="{alt}" decoding="async"{loading}>'
+            '<img src="{src}" width="{w}" height="{h}" alt="{alt}" decoding="async"{loading}>'
         ).format(
-            src=base + fallback.name,
-            srcset=", ".join(f"{base}{r.name} {r.width}w" for r in jpegs),
-            sizes=sizes,
-            w=fallback.width,
-            h=fallback.height,
-            alt=alt,
-            loading=loading,
+            src=base + fallback.name, w=fallback.width, h=fallback.height, alt=alt, loading=loading
         )
-        return Markup("<picture>{}{}</picture>").format(Markup("").join(sources), img)
+        return Markup("<picture>{}{}</picture>").format(source, img)
 
     # --- pages ---------------------------------------------------------------------------------
 

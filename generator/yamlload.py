@@ -374,7 +374,9 @@ class _Frame:
     first_lines: dict[str, int] = field(default_factory=dict)
 
 
-def _mark(yaml_mark: yaml.Mark | Any) -> Mark:
+def _mark(yaml_mark: Any) -> Mark:
+    # Any: the stubs type event marks as optional and as either PyYAML's or libyaml's class; the
+    # pure-Python parser always sets them.
     return Mark(yaml_mark.line + 1, yaml_mark.column + 1)
 
 
@@ -400,7 +402,12 @@ class _Builder:
         )
 
     def build(self, text: str) -> None:
-        loader = _StrictLoader(text)
+        try:
+            # PyYAML checks a str for forbidden characters as soon as the loader is created.
+            loader = _StrictLoader(text)
+        except yaml.reader.ReaderError as exc:
+            self.reader_error(text, exc)
+            return
         try:
             while True:
                 try:
@@ -408,6 +415,9 @@ class _Builder:
                     event: yaml.Event | None = loader.get_event()  # type: ignore[no-untyped-call]
                 except yaml.MarkedYAMLError as exc:
                     self.syntax_error(exc)
+                    return
+                except yaml.reader.ReaderError as exc:
+                    self.reader_error(text, exc)
                     return
                 except yaml.YAMLError as exc:
                     self.errors.append(
@@ -430,6 +440,12 @@ class _Builder:
             return
         finally:
             loader.dispose()
+
+    def reader_error(self, text: str, exc: yaml.reader.ReaderError) -> None:
+        # Unreachable after _decode's checks; kept so that a gap there still yields a line, since
+        # ReaderError carries only an offset.
+        line, column = _position(text, exc.position)
+        self.error(Mark(line, column), (), _character_message(chr(exc.character)))
 
     def syntax_error(self, exc: yaml.MarkedYAMLError) -> None:
         yaml_mark = exc.problem_mark or exc.context_mark
@@ -541,7 +557,8 @@ class _Builder:
             return
         path = (*top.path, name)
         top.value_path = path
-        if name == "<<":
+        # Only a plain `<<` is a merge key in YAML 1.1; a quoted "<<" is an ordinary (odd) name.
+        if name == "<<" and event.style is None:
             self.error(mark, path, msg(*MERGE_KEY))
             return
         first = top.first_lines.get(name)
@@ -593,7 +610,7 @@ def load_yaml_bytes(raw: bytes, display_path: str) -> tuple[Document | None, lis
         # The event stream is read without recursion; this guards against a future PyYAML that
         # recurses somewhere, so a hostile file still yields an error instead of a crash.
         path = builder.stack[-1].path if builder.stack else ()
-        depth = len(builder.stack)
+        depth = max(len(builder.stack), MAX_DEPTH + 1)
         builder.error(builder.last_mark, path, msg(*TOO_DEEP, max=MAX_DEPTH, depth=depth))
     if builder.errors:
         return None, sorted(builder.errors)

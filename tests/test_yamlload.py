@@ -23,6 +23,7 @@ from generator.yamlload import (
     MAX_DEPTH,
     Document,
     Mark,
+    _Builder,
     format_key_path,
     load_yaml_bytes,
     load_yaml_file,
@@ -155,6 +156,10 @@ def test_merge_key_is_refused() -> None:
         'products/x/product.yaml:2:1: <<: expected a field name, found the merge key "<<"; write '
         "each field out instead of merging"
     ]
+
+
+def test_quoted_merge_key_is_just_a_name() -> None:
+    assert ok("'<<': x\n").data == {"<<": "x"}
 
 
 def test_complex_key_is_refused() -> None:
@@ -290,6 +295,16 @@ def test_escaped_control_character_in_double_quotes() -> None:
     assert fail('name: "a\\x1fb"\n') == [
         "products/x/product.yaml:1:7: name: cần văn bản, nhưng gặp ký tự điều khiển vô hình "
         "U+001F (thường do sao chép từ nơi khác); hãy xoá ký tự này"
+    ]
+
+
+def test_reader_error_gets_a_line_even_if_the_precheck_missed_it() -> None:
+    # load_yaml_bytes refuses control characters before PyYAML sees them; this is the fallback.
+    builder = _Builder(PATH)
+    builder.build("a: b\nc: \x01\n")
+    assert [e.format("en") for e in builder.errors] == [
+        "products/x/product.yaml:2:4: expected text, found the invisible control character U+0001 "
+        "(often pasted from elsewhere); delete it"
     ]
 
 
