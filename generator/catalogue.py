@@ -28,7 +28,7 @@ from .schema import (
     Product,
 )
 from .text import nfc
-from .yamlload import Document, load_yaml_file
+from .yamlload import Document, format_key_path, load_yaml_file
 
 PRODUCT_FILE = "product.yaml"
 TAXONOMY_FILE = Path(__file__).parent / "data" / "ocop_taxonomy.yaml"
@@ -331,8 +331,9 @@ def _check_products(
             path: tuple[str | int, ...], vi: str, en: str, doc: Document = doc, **params: object
         ) -> None:
             mark = doc.mark(path)
-            dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
-            diag.error(doc.path, mark.line, mark.column, dotted, msg(vi, en, **params))
+            diag.error(
+                doc.path, mark.line, mark.column, format_key_path(path), msg(vi, en, **params)
+            )
 
         if product.producer not in cat.producers and product.producer not in broken_producers:
             error(

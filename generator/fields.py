@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from .errors import Diagnostics, Message, msg
 from .text import nfc
-from .yamlload import Document, KeyPath
+from .yamlload import Document, KeyPath, format_key_path
 
 T = TypeVar("T")
 
@@ -48,16 +48,6 @@ class _Invalid:
 INVALID: Any = _Invalid()
 
 
-def dotted(path: KeyPath) -> str:
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
-    return out
-
-
 @dataclass
 class Context:
     """Where conversion errors go: the document gives line marks, the diagnostics collect them."""
@@ -67,11 +57,11 @@ class Context:
 
     def error(self, path: KeyPath, message: Message, *, at_key: bool = False) -> None:
         mark = self.doc.key_mark(path) if at_key else self.doc.mark(path)
-        self.diag.error(self.doc.path, mark.line, mark.column, dotted(path), message)
+        self.diag.error(self.doc.path, mark.line, mark.column, format_key_path(path), message)
 
     def warning(self, path: KeyPath, message: Message, *, at_key: bool = False) -> None:
         mark = self.doc.key_mark(path) if at_key else self.doc.mark(path)
-        self.diag.warning(self.doc.path, mark.line, mark.column, dotted(path), message)
+        self.diag.warning(self.doc.path, mark.line, mark.column, format_key_path(path), message)
 
 
 def _shown(value: Any) -> str:
@@ -612,7 +602,6 @@ __all__ = [
     "Text",
     "Url",
     "add_months",
-    "dotted",
     "gtin_check_digit",
     "run",
     "spec",
