@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+SOURCES := generator tests bench tools
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -33,8 +34,8 @@ serve: $(STAMP)
 	$(PY) -m generator serve
 
 lint: $(STAMP)
-	$(PY) -m ruff check generator tests bench tools
-	$(PY) -m ruff format --check generator tests bench tools
+	$(PY) -m ruff check $(SOURCES)
+	$(PY) -m ruff format --check $(SOURCES)
 
 typecheck: $(STAMP)
 	$(PY) -m mypy

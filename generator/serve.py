@@ -7,26 +7,57 @@ errors and leaves the last good site on screen.
 from __future__ import annotations
 
 import sys
+import time
 
 from mkdocs.livereload import LiveReloadServer
 
 from .build import BuildFailed, Project, build
+from .cli import summary
 from .errors import ContentErrors, Lang
 
+KEPT = {
+    "vi": "Trang xem trước vẫn là bản dựng tốt gần nhất; sửa lỗi rồi lưu tệp để dựng lại.",
+    "en": "The preview still shows the last good build; fix the errors and save to rebuild.",
+}
 WATCHED = ("products", "producers", "content", "data", "theme_overrides", "mkdocs.yml")
 
 
 def serve(project: Project, *, host: str, port: int, lang: Lang) -> int:
     def rebuild() -> None:
+        started = time.perf_counter()
         try:
             result = build(project)
         except ContentErrors as failure:
             for problem in failure.problems:
                 print(problem.format(lang), file=sys.stderr)
+            print(
+                summary(
+                    lang,
+                    products=0,
+                    errors=len(failure.errors),
+                    warnings=len(failure.warnings),
+                    seconds=time.perf_counter() - started,
+                ),
+                file=sys.stderr,
+            )
+            print(KEPT[lang], file=sys.stderr)
         except BuildFailed as failure:
             print(failure, file=sys.stderr)
+            print(KEPT[lang], file=sys.stderr)
         else:
-            print(f"OK · {result.products} · {result.seconds:.1f} s", file=sys.stderr)
+            for problem in result.warnings:
+                print(problem.format(lang), file=sys.stderr)
+            print(
+                summary(
+                    lang,
+                    products=result.products,
+                    errors=0,
+                    warnings=len(result.warnings),
+                    seconds=result.seconds,
+                    result=result,
+                ),
+                file=sys.stderr,
+            )
 
     rebuild()
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(project.public))

@@ -21,7 +21,7 @@ import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import yaml
 
@@ -200,8 +200,9 @@ _FOREIGN_BOMS: Final = (
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
+    # A NamedTuple, not a frozen dataclass: hundreds of thousands are made per 1,000 products
+    # and a frozen dataclass costs about four times as much to create.
     line: int  # 1-based
     column: int  # 1-based
 
@@ -249,6 +250,18 @@ class _StrictLoader(yaml.SafeLoader):
 
 
 _StrictLoader.yaml_implicit_resolvers = {}
+
+# libyaml's parser produces the same events about 20 times faster (measured: 1,000 product files
+# took 15.6 s with the pure-Python parser). It is used for files that turn out clean; a file with
+# any problem is parsed again by the pure-Python parser, whose errors the messages are written for.
+_CStrictLoader: Any = None
+if yaml.__with_libyaml__:
+
+    class _CStrictLoaderImpl(yaml.CSafeLoader):
+        pass
+
+    _CStrictLoaderImpl.yaml_implicit_resolvers = {}
+    _CStrictLoader = _CStrictLoaderImpl
 
 
 class _Stop(Exception):
@@ -401,18 +414,18 @@ class _Builder:
             ContentError(self.display_path, mark.line, mark.column, field_name, message)
         )
 
-    def build(self, text: str) -> None:
+    def build(self, text: str, *, fast: bool = False) -> None:
         try:
             # PyYAML checks a str for forbidden characters as soon as the loader is created.
-            loader = _StrictLoader(text)
+            loader = _CStrictLoader(text) if fast else _StrictLoader(text)
         except yaml.reader.ReaderError as exc:
             self.reader_error(text, exc)
             return
         try:
             while True:
                 try:
-                    # The stubs leave get_event untyped; it returns an Event or None at the end.
-                    event: yaml.Event | None = loader.get_event()  # type: ignore[no-untyped-call]
+                    # get_event returns an Event, or None after the end of the stream.
+                    event: yaml.Event | None = loader.get_event()
                 except yaml.MarkedYAMLError as exc:
                     self.syntax_error(exc)
                     return
@@ -524,7 +537,8 @@ class _Builder:
 
     def scalar(self, event: yaml.ScalarEvent, mark: Mark, path: KeyPath) -> str | None:
         # Only a plain, untagged empty scalar (`key:`) means "no value"; `""` and `!!str` are "".
-        if event.value == "" and event.style is None and event.tag is None:
+        # PyYAML reports the plain style as None, libyaml as "".
+        if event.value == "" and not event.style and event.tag is None:
             return None
         # Raw control characters were refused before parsing; these come from escapes like "\x1f".
         bad = _BAD_CHARACTER.search(event.value)
@@ -558,7 +572,7 @@ class _Builder:
         path = (*top.path, name)
         top.value_path = path
         # Only a plain `<<` is a merge key in YAML 1.1; a quoted "<<" is an ordinary (odd) name.
-        if name == "<<" and event.style is None:
+        if name == "<<" and not event.style:
             self.error(mark, path, msg(*MERGE_KEY))
             return
         first = top.first_lines.get(name)
@@ -603,6 +617,15 @@ def load_yaml_bytes(raw: bytes, display_path: str) -> tuple[Document | None, lis
     text, errors = _decode(raw, display_path)
     if text is None:
         return None, errors
+    if _CStrictLoader is not None:
+        quick = _Builder(display_path)
+        try:
+            quick.build(text, fast=True)
+        except RecursionError:
+            pass
+        else:
+            if not quick.errors:
+                return Document(display_path, quick.root, quick.value_marks, quick.key_marks), []
     builder = _Builder(display_path)
     try:
         builder.build(text)
