@@ -7,7 +7,7 @@ SOURCES := generator tests bench tools
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site build check serve test lint typecheck bench golden clean help
+.PHONY: site build check serve test lint typecheck bench golden clean help debs qr-sheet
 
 help:
 	@echo "make site    - build the sample catalogue into public/ (vi at /, en at /en/)"
@@ -16,6 +16,7 @@ help:
 	@echo "make test    - run the test suite (lint, types, tests)"
 	@echo "make bench   - benchmark builds of synthetic catalogues (N=100,1000)"
 	@echo "make golden  - regenerate the golden Markdown files used by the tests"
+	@echo "make qr-sheet - A4 QR label sheets into build/qr-sheets/ (QR_ARGS=--producer ID)"
 
 # The virtual environment is rebuilt whenever the lock file changes. The generator runs from the
 # project folder (`python -m generator`), so it is not installed into the environment.
@@ -33,6 +34,9 @@ check: $(STAMP)
 serve: $(STAMP)
 	$(PY) -m generator serve
 
+qr-sheet: $(STAMP)
+	$(PY) -m generator qr --sheet $(QR_ARGS)
+
 lint: $(STAMP)
 	$(PY) -m ruff check $(SOURCES)
 	$(PY) -m ruff format --check $(SOURCES)
@@ -40,7 +44,19 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-test: $(STAMP) lint typecheck
+# Debian packages the tests use: nginx answers the generated redirect rules for real. Installed
+# when missing and possible (root); otherwise those tests are skipped with the reason.
+DEBS := nginx-light
+debs:
+	@if ! command -v nginx >/dev/null && ! test -x /usr/sbin/nginx; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS) >/dev/null) \
+	      && (service nginx stop >/dev/null 2>&1 || true) \
+	      || echo "warning: could not install $(DEBS); the nginx test will be skipped"; \
+	  else echo "note: run 'sudo apt-get install $(DEBS)' to run the nginx test"; fi; \
+	fi
+
+test: $(STAMP) debs lint typecheck
 	$(PY) -m pytest -q
 
 bench: $(STAMP)

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from . import checks, publish
+from . import checks, permalinks, publish, qr
 from .catalogue import Catalogue, load_catalogue
 from .errors import LANGS, ContentError, Diagnostics, Lang, msg
 from .i18n import LABELS
@@ -68,6 +68,7 @@ class SiteSettings:
     site_url: str
     illustrative: bool
     languages: dict[str, dict[str, str]]
+    qr_error: str = "m"
 
     def url(self, lang: Lang) -> str:
         return self.site_url if lang == "vi" else f"{self.site_url}{lang}/"
@@ -83,6 +84,7 @@ class BuildResult:
     warnings: list[ContentError] = field(default_factory=list)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    new_permalinks: list[str] = field(default_factory=list)
 
 
 class _LenientLoader(yaml.SafeLoader):
@@ -104,8 +106,14 @@ def read_settings(root: Path) -> SiteSettings:
     site_url = str(config.get("site_url") or "http://127.0.0.1:8000/")
     if not site_url.endswith("/"):
         site_url += "/"
+    qr_error = str(extra.get("qr_error", "m")).lower()
+    if qr_error not in qr.ERROR_LEVELS:
+        raise BuildFailed(
+            f"mkdocs.yml: extra.qr_error phải là m hoặc q, không phải {qr_error!r} / "
+            f"extra.qr_error must be m or q, not {qr_error!r}"
+        )
     return SiteSettings(
-        site_url, bool(extra.get("illustrative", False)), extra.get("languages") or {}
+        site_url, bool(extra.get("illustrative", False)), extra.get("languages") or {}, qr_error
     )
 
 
@@ -373,8 +381,11 @@ def build(
     result.renditions_made, result.renditions_cached = stats.made, stats.cached
     t = lap("images", t)
 
+    codes = qr.catalogue_codes(cat, settings.site_url, settings.qr_error)
     for lang in LANGS:
-        pages, blocks = render_language(cat, photos, lang, illustrative=settings.illustrative)
+        pages, blocks = render_language(
+            cat, photos, lang, illustrative=settings.illustrative, codes=codes
+        )
         pages.update(content_pages(project, lang, blocks, diag))
         diag.raise_if_errors()
         write_tree(project.docs_dir(lang), pages)
@@ -399,6 +410,11 @@ def build(
         (project.build_dir / "site-vi").rename(release)
         (project.build_dir / "site-en").rename(release / "en")
         link_renditions(release, cat, photos)
+        qr.write_codes(release, [code for product in codes.values() for code in product])
+        qr.write_codes(release, qr.former_codes(cat, settings.site_url, settings.qr_error))
+        redirects = permalinks.plan_redirects(cat)
+        permalinks.write_stubs(release, redirects, settings.site_url)
+        permalinks.write_host_rules(release, redirects, settings.site_url)
         report = checks.CheckReport()
         checks.check_product_pages(release, (p.id for p in cat.published), report)
         checks.check_links(release, report)
@@ -408,6 +424,9 @@ def build(
         checks.check_images(release, originals, project.cache_dir / "audit.json", report)
         if not report.ok:
             raise BuildFailed("\n".join(report.problems))
+        lock = permalinks.read_lock(project.root / permalinks.LOCKFILE)
+        paths = permalinks.published_paths(release)
+        _check_lock(lock, paths)
     except BaseException:
         publish.discard(release)
         raise
@@ -415,12 +434,34 @@ def build(
 
     publish.switch(project.public, release)
     publish.prune_releases(project.build_dir, project.public)
+    result.new_permalinks = permalinks.append_lock(
+        project.root / permalinks.LOCKFILE, lock, paths, cat.today
+    )
     lap("publish", t)
     result.release = release
     result.products = len(cat.published)
     result.warnings = diag.warnings
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _check_lock(lock: permalinks.Lock, paths: set[str]) -> None:
+    if lock.problems:
+        raise BuildFailed("\n".join(lock.problems))
+    missing = permalinks.missing_paths(lock, paths)
+    if not missing:
+        return
+    listed = "\n".join(f"  {path}  ({lock.entries[path]})" for path in missing)
+    raise BuildFailed(
+        f"{permalinks.LOCKFILE}: bản dựng này không còn tạo ra {len(missing)} đường dẫn đã từng "
+        "được xuất bản; mã QR in trên bao bì có thể dẫn tới chúng:\n"
+        f"{listed}\n"
+        "Đừng xóa sản phẩm: hãy giữ thư mục và đặt status: withdrawn (trang vẫn còn và nói rõ sản "
+        "phẩm đã ngừng); khi đổi mã sản phẩm, ghi mã cũ vào former_ids.\n"
+        f"{permalinks.LOCKFILE}: this build no longer produces {len(missing)} previously published "
+        "path(s) that QR codes on packaging may lead to. Do not delete products: keep the folder "
+        "and set status: withdrawn; when renaming a product, list the old id in former_ids."
+    )
 
 
 def write_tree_file(path: Path, text: str) -> None:

@@ -324,6 +324,7 @@ def _check_products(
     cat: Catalogue, docs: dict[str, Document], broken_producers: set[str], diag: Diagnostics
 ) -> None:
     gtins: dict[str, tuple[str, int]] = {}
+    former: dict[str, str] = {}
     for product in cat.products:
         doc = docs[product.id]
 
@@ -412,6 +413,20 @@ def _check_products(
                         got=cert.level,
                     ),
                 )
+        for i, old_id in enumerate(product.former_ids):
+            if old_id in former or any(p.id == old_id for p in cat.products):
+                owner = former.get(old_id) or old_id
+                error(
+                    ("former_ids", i),
+                    'mã cũ "{old}" đang là mã của sản phẩm {owner}; một đường dẫn chỉ dẫn tới một '
+                    "sản phẩm",
+                    'the former id "{old}" belongs to product {owner}; a path leads to one '
+                    "product only",
+                    old=old_id,
+                    owner=owner,
+                )
+            else:
+                former[old_id] = product.id
         for i, variant in enumerate(product.variants):
             if variant.gtin is None:
                 continue

@@ -13,7 +13,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .build import BuildFailed, BuildResult, Project, build, load
+from . import qr, sheet
+from .build import BuildFailed, BuildResult, Project, build, load, read_settings
 from .errors import ContentError, ContentErrors, Lang
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUILD = 0, 1, 2, 3
@@ -84,10 +85,51 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", parents=[common], help="build the site into public/")
     b.add_argument("--public", type=Path, default=None, help="where to publish (default public/)")
     sub.add_parser("check", parents=[common], help="validate products and producers only")
+    q = sub.add_parser("qr", parents=[common], help="list QR codes, or write print sheets")
+    q.add_argument("--sheet", action="store_true", help="write A4 SVG label sheets")
+    q.add_argument("--producer", default=None, help="only this producer's products")
+    q.add_argument(
+        "--error",
+        choices=("m", "q"),
+        default=None,
+        help="error correction (default from mkdocs.yml, m; q for logo overlays)",
+    )
+    q.add_argument("--out", type=Path, default=None, help="folder (default build/qr-sheets)")
     s = sub.add_parser("serve", parents=[common], help="live preview while editing")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--host", default="127.0.0.1")
     return p
+
+
+def qr_command(project: Project, args: argparse.Namespace, lang: Lang) -> int:
+    settings = read_settings(project.root)
+    cat, diag = load(project, args.today)
+    _print_problems(diag.warnings, lang)
+    if args.producer is not None and args.producer not in cat.producers:
+        print(
+            f'không có chủ thể "{args.producer}" / no producer "{args.producer}"', file=sys.stderr
+        )
+        return EXIT_USAGE
+    codes = qr.catalogue_codes(cat, settings.site_url, args.error or settings.qr_error)
+    if not args.sheet:
+        for product in cat.published:
+            if args.producer in (None, product.producer):
+                for code in codes[product.id]:
+                    print(
+                        f"{code.text}  v{code.version} {code.error.upper()} "
+                        f"≥{code.min_print_mm:g} mm  {product.id} {code.label}".rstrip()
+                    )
+        return EXIT_OK
+    stars = {
+        p.id: (
+            p.current.stars if p.current and cat.shows_stars(p) and not cat.is_expired(p) else None
+        )
+        for p in cat.published
+    }
+    out = args.out or project.build_dir / "qr-sheets"
+    for path in sheet.write_sheets(cat, codes, out, lang, args.producer, stars):
+        print(path)
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(project, host=args.host, port=args.port, lang=lang)
     started = time.perf_counter()
     try:
+        if args.command == "qr":
+            return qr_command(project, args, lang)
         if args.command == "check":
             cat, diag = load(project, args.today)
             _print_problems(diag.warnings, lang)

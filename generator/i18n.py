@@ -128,6 +128,24 @@ LABELS: dict[Lang, dict[str, str]] = {
         "illustrative": "Dữ liệu minh họa: các chủ thể, số quyết định, mã GTIN và hình ảnh trên trang "
         "này là hư cấu, không phải thông tin chính thức.",
         "skip_gallery": "Ảnh",
+        "qr_link": "Mã QR và bao bì",
+        "qr_title": "Mã QR và bao bì: {name}",
+        "qr_intro": "In mã QR lên bao bì để người mua quét bằng điện thoại và mở ngay trang sản "
+        "phẩm. Đường dẫn trong mã không bao giờ thay đổi, kể cả khi giấy chứng nhận hết hạn.",
+        "qr_back": "Về trang sản phẩm {name}",
+        "qr_short": "Mã QR của sản phẩm (đường dẫn ngắn)",
+        "qr_gtin": "Mã QR GS1 Digital Link: {variant} (GTIN {gtin})",
+        "qr_alt": "Mã QR dẫn tới {url}",
+        "qr_url": "Đường dẫn",
+        "qr_text": "Nội dung mã hóa",
+        "qr_size": "Cỡ in khuyến nghị",
+        "qr_size_value": "tối thiểu {mm} mm kể cả lề trắng (mỗi ô vuông {module} mm)",
+        "qr_error": "Mức sửa lỗi",
+        "qr_version": "phiên bản {version}, {modules} × {modules} ô kể cả lề",
+        "qr_download": "Tải về",
+        "qr_vector": "dạng vector, dùng cho in ấn",
+        "qr_gs1_note": "Mã GS1 Digital Link chứa mã GTIN của quy cách này: máy quét tại quầy thu "
+        "ngân có thể đọc được, và điện thoại mở trang sản phẩm.",
     },
     "en": {
         "lang_name": "English",
@@ -248,6 +266,25 @@ LABELS: dict[Lang, dict[str, str]] = {
         "illustrative": "Illustrative data: the producers, decision numbers, GTINs and pictures on "
         "this site are fictional, not official information.",
         "skip_gallery": "Photos",
+        "qr_link": "QR code and packaging",
+        "qr_title": "QR code and packaging: {name}",
+        "qr_intro": "Print the QR code on the packaging so that buyers can scan it with a phone "
+        "and open the product page. The address in the code never changes, even after the "
+        "certificate expires.",
+        "qr_back": "Back to the product page of {name}",
+        "qr_short": "The product's QR code (short address)",
+        "qr_gtin": "GS1 Digital Link QR code: {variant} (GTIN {gtin})",
+        "qr_alt": "QR code leading to {url}",
+        "qr_url": "Address",
+        "qr_text": "Encoded text",
+        "qr_size": "Recommended printed size",
+        "qr_size_value": "at least {mm} mm including the quiet zone (each module {module} mm)",
+        "qr_error": "Error correction",
+        "qr_version": "version {version}, {modules} × {modules} modules including the quiet zone",
+        "qr_download": "Download",
+        "qr_vector": "vector, for printing",
+        "qr_gs1_note": "A GS1 Digital Link code carries this pack size's GTIN: checkout scanners "
+        "can read it, and phones open the product page.",
     },
 }
 

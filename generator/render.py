@@ -30,6 +30,7 @@ from .errors import Lang
 from .fields import I18n
 from .i18n import LABELS, format_date, format_money, format_number
 from .images import Photo as ImagePhoto
+from .qr import Code
 from .schema import Commune, Producer, Product
 from .text import escape_md, fold
 
@@ -125,8 +126,10 @@ class Renderer:
         lang: Lang,
         *,
         illustrative: bool,
+        codes: dict[str, list[Code]] | None = None,
     ) -> None:
         self.cat = catalogue
+        self.codes = codes or {}
         self.photos = photos
         self.lang = lang
         self.t = LABELS[lang]
@@ -283,6 +286,18 @@ class Renderer:
             commune_new=self.cat.commune_new(product),
         )
 
+    def qr_page(self, product: Product) -> str:
+        ctx = self.context(page_dir("product", product.id) + "qr/")
+        name = product.name.get(self.lang)
+        meta = {
+            "title": self.label("qr_title", name=name),
+            "description": self.t["qr_intro"][:160],
+            "search": {"exclude": True},
+            "hide": ["navigation"],
+            "ocop": {"id": product.id, "kind": "qr"},
+        }
+        return self._render("qr.md.j2", ctx, meta, p=product, codes=self.codes[product.id])
+
     def listing_page(
         self,
         directory: str,
@@ -398,10 +413,15 @@ def front_matter(meta: dict[str, Any]) -> str:
 
 
 def render_language(
-    catalogue: Catalogue, photos: dict[Path, ImagePhoto], lang: Lang, *, illustrative: bool
+    catalogue: Catalogue,
+    photos: dict[Path, ImagePhoto],
+    lang: Lang,
+    *,
+    illustrative: bool,
+    codes: dict[str, list[Code]] | None = None,
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Every generated page (docs-relative path → Markdown) and snippet block of one language."""
-    r = Renderer(catalogue, photos, lang, illustrative=illustrative)
+    r = Renderer(catalogue, photos, lang, illustrative=illustrative, codes=codes)
     t = r.t
     cat = catalogue
     published = cat.published
@@ -412,6 +432,8 @@ def render_language(
 
     for product in published:
         pages[page_dir("product", product.id) + "index.md"] = r.product_page(product)
+        if product.id in r.codes:
+            pages[page_dir("product", product.id) + "qr/index.md"] = r.qr_page(product)
     for producer in cat.producers.values():
         pages[page_dir("producer", producer.id) + "index.md"] = r.producer_page(producer)
     pages[page_dir("producers") + "index.md"] = r.producers_index()

@@ -342,6 +342,12 @@ class Product:
         ListOf(Model(Outlet)), "nơi bán", "where to buy", default_factory=list
     )
     tags: list[str] = spec(ListOf(Str(max_len=40)), "từ khóa", "tags", default_factory=list)
+    former_ids: list[str] = spec(
+        ListOf(Id),
+        "mã cũ của sản phẩm khi đổi mã: đường dẫn và mã QR cũ vẫn dẫn tới đây",
+        "former ids after a rename: old paths and QR codes keep leading here",
+        default_factory=list,
+    )
 
     @property
     def current(self) -> Certification | None:

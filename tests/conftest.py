@@ -10,7 +10,15 @@ import pytest
 from generator.build import BuildResult, Project, build
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "content", "theme_overrides", "data", "producers", "products")
+PROJECT_PARTS = (
+    "mkdocs.yml",
+    "content",
+    "theme_overrides",
+    "data",
+    "producers",
+    "products",
+    "permalinks.txt",
+)
 TODAY = dt.date(2026, 11, 28)
 """Fixed build date: which sample certificates have expired must not depend on the day tests run."""
 

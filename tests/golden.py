@@ -10,10 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.build import Project, photo_jobs
+from generator.build import Project, photo_jobs, read_settings
 from generator.catalogue import load_catalogue
 from generator.errors import LANGS
 from generator.images import process_photos
+from generator.qr import catalogue_codes
 from generator.render import Renderer
 
 from .conftest import ROOT, TODAY
@@ -28,9 +29,10 @@ def render_golden(cache_dir: Path) -> dict[str, str]:
     jobs = [j for j in photo_jobs(cat) if j.display_path.split("/")[1] in PRODUCTS]
     photos, problems, _ = process_photos(jobs, cache_dir)
     assert not problems, problems
+    codes = catalogue_codes(cat, read_settings(ROOT).site_url)
     out = {}
     for lang in LANGS:
-        renderer = Renderer(cat, photos, lang, illustrative=True)
+        renderer = Renderer(cat, photos, lang, illustrative=True, codes=codes)
         for product in cat.products:
             if product.id in PRODUCTS:
                 out[f"{product.id}.{lang}.md"] = renderer.product_page(product)

@@ -141,7 +141,10 @@ def test_no_request_leaves_the_site(sample_site: Site) -> None:
 
 def test_illustrative_banner_on_every_page(sample_site: Site) -> None:
     project, _ = sample_site
-    for path in all_html(project.public):
+    site = project.public.resolve()
+    for path in all_html(site):
+        if path.relative_to(site).parts[0] in ("p", "01"):
+            continue  # redirect pages: they show nothing but links
         html = path.read_text(encoding="utf-8")
         assert 'class="ocop-illustrative"' in html, path
 
