@@ -48,6 +48,8 @@ def summary(
                 f"({result.renditions_cached} có sẵn trong bộ nhớ đệm)",
             ]
         parts += [f"{errors} lỗi", f"{warnings} cảnh báo", f"{_number(seconds, lang)} giây"]
+        if result is not None and result.unchanged:
+            parts.append("không có thay đổi: giữ nguyên bản đang xuất bản")
     else:
         parts = [f"{products} products"]
         if result is not None:
@@ -57,6 +59,8 @@ def summary(
                 f"renditions ({result.renditions_cached} cached)",
             ]
         parts += [f"{errors} errors", f"{warnings} warnings", f"{_number(seconds, lang)} s"]
+        if result is not None and result.unchanged:
+            parts.append("nothing changed: the live release is kept")
     return " · ".join(parts)
 
 
@@ -84,6 +88,11 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", parents=[common], help="build the site into public/")
     b.add_argument("--public", type=Path, default=None, help="where to publish (default public/)")
+    b.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild even when nothing changed since the live release",
+    )
     sub.add_parser("check", parents=[common], help="validate products and producers only")
     q = sub.add_parser("qr", parents=[common], help="list QR codes, or write print sheets")
     q.add_argument("--sheet", action="store_true", help="write A4 SVG label sheets")
@@ -159,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             )
             return EXIT_OK
-        result = build(project, today=args.today)
+        result = build(project, today=args.today, force=args.force)
     except ContentErrors as failure:
         _print_problems(failure.problems, lang)
         print(

@@ -12,7 +12,10 @@ modules, a module at least 0.396 mm, and a printed size of at least 20 mm.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +34,8 @@ PNG_SCALE = 10
 """Pixels per module in the PNG download: sharp at 20–40 mm on a 300 dpi printer."""
 ERROR_LEVELS = ("m", "q")
 QR_ROOT = "qr"
+CACHE_VERSION = 1
+"""Bump when the files' form changes (SVG size, PNG scale, colours)."""
 
 
 @dataclass(frozen=True)
@@ -76,48 +81,91 @@ def make(url: str, error: str = "m") -> tuple[str, segno.QRCode]:
     return text, qr
 
 
-def product_codes(product: Product, site_url: str, error: str = "m") -> list[Code]:
+class QrCache:
+    """Content-addressed cache of codes: segno takes about 4 ms a symbol in pure Python, and a
+    catalogue of 20,000 products has tens of thousands of codes, none of which change between
+    builds. Keyed on everything that shapes the files."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def _key(self, url: str, error: str) -> str:
+        raw = f"{CACHE_VERSION}|{url}|{error}|{BORDER}|{PNG_SCALE}|segno {segno.__version__}"
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    def code(self, key: str, url: str, error: str, label: str) -> Code:
+        record = None
+        if self.folder is not None:
+            path = self.folder / f"{self._key(url, error)}.json"
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                record = None
+        if record is None:
+            text, qr = make(url, error)
+            record = {
+                "text": text,
+                "version": int(qr.version),
+                "modules": int(qr.symbol_size(border=BORDER)[0]),
+            }
+            if self.folder is not None:
+                code = Code(key, url, text, error, record["version"], record["modules"], label)
+                self._store(code, record)
+        return Code(key, url, record["text"], error, record["version"], record["modules"], label)
+
+    def _store(self, code: Code, record: dict[str, object]) -> None:
+        assert self.folder is not None
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stem = self.folder / self._key(code.url, code.error)
+        for ext, data in (("svg", svg_bytes(code)), ("png", png_bytes(code))):
+            _atomic_write(stem.with_suffix(f".{ext}"), data)
+        _atomic_write(stem.with_suffix(".json"), json.dumps(record).encode())
+
+    def files(self, code: Code) -> dict[str, bytes | Path]:
+        """The SVG and PNG of a code: cached files (to hard-link), or fresh bytes."""
+        if self.folder is not None:
+            stem = self.folder / self._key(code.url, code.error)
+            if stem.with_suffix(".svg").exists() and stem.with_suffix(".png").exists():
+                return {"svg": stem.with_suffix(".svg"), "png": stem.with_suffix(".png")}
+        return {"svg": svg_bytes(code), "png": png_bytes(code)}
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def product_codes(
+    product: Product, site_url: str, error: str = "m", cache: QrCache | None = None
+) -> list[Code]:
     keys = [(f"p/{product.id}", "")]
     seen = set()
     for variant in product.variants:
         if variant.gtin and gtin14(variant.gtin) not in seen:
             seen.add(gtin14(variant.gtin))
             keys.append((f"01/{gtin14(variant.gtin)}", variant.name.vi))
-    codes = []
-    for key, label in keys:
-        url = f"{site_url}{key}"
-        text, qr = make(url, error)
-        codes.append(
-            Code(
-                key, url, text, error, int(qr.version), int(qr.symbol_size(border=BORDER)[0]), label
-            )
-        )
-    return codes
+    cache = cache or QrCache(None)
+    return [cache.code(key, f"{site_url}{key}", error, label) for key, label in keys]
 
 
-def catalogue_codes(cat: Catalogue, site_url: str, error: str = "m") -> dict[str, list[Code]]:
-    return {p.id: product_codes(p, site_url, error) for p in cat.published}
+def catalogue_codes(
+    cat: Catalogue, site_url: str, error: str = "m", cache: QrCache | None = None
+) -> dict[str, list[Code]]:
+    return {p.id: product_codes(p, site_url, error, cache) for p in cat.published}
 
 
-def former_codes(cat: Catalogue, site_url: str, error: str = "m") -> list[Code]:
+def former_codes(
+    cat: Catalogue, site_url: str, error: str = "m", cache: QrCache | None = None
+) -> list[Code]:
     """Codes of renamed products' old short paths: their downloads stay published (and valid,
     since the old path redirects)."""
-    codes = []
-    for product in cat.published:
-        for old in product.former_ids:
-            text, qr = make(f"{site_url}p/{old}", error)
-            codes.append(
-                Code(
-                    f"p/{old}",
-                    f"{site_url}p/{old}",
-                    text,
-                    error,
-                    int(qr.version),
-                    int(qr.symbol_size(border=BORDER)[0]),
-                    "",
-                )
-            )
-    return codes
+    cache = cache or QrCache(None)
+    return [
+        cache.code(f"p/{old}", f"{site_url}p/{old}", error, "")
+        for product in cat.published
+        for old in product.former_ids
+    ]
 
 
 def svg_bytes(code: Code) -> bytes:
@@ -145,13 +193,19 @@ def png_bytes(code: Code) -> bytes:
     return out.getvalue()
 
 
-def write_codes(release: Path, codes: Iterable[Code]) -> int:
+def write_codes(release: Path, codes: Iterable[Code], cache: QrCache | None = None) -> int:
     count = 0
     for code in codes:
-        for ext, data in (("svg", svg_bytes(code)), ("png", png_bytes(code))):
+        for ext, source in (cache or QrCache(None)).files(code).items():
             path = release / f"{code.file_stem}.{ext}"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            if isinstance(source, Path):
+                try:
+                    os.link(source, path)
+                except OSError:
+                    path.write_bytes(source.read_bytes())
+            else:
+                path.write_bytes(source)
             count += 1
     return count
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -247,3 +248,18 @@ def test_symlinked_product_folder_is_refused(project: Project, tmp_path: Path) -
         "products/lien-ket: thư mục sản phẩm là một liên kết tượng trưng (symlink); hãy chép thư "
         "mục thật vào products/"
     ]
+
+
+def test_no_change_rebuild_keeps_the_live_release(project: Project) -> None:
+    first = build(project, today=TODAY)
+    again = build(project, today=TODAY)
+    assert again.unchanged and again.release == first.release
+    assert project.public.resolve() == first.release
+    assert (again.products, again.pages) == (first.products, first.pages)
+    forced = build(project, today=TODAY, force=True)
+    assert not forced.unchanged and forced.release != first.release
+    # Any edit, or another build date (certificates expire), builds again.
+    assert not build(project, today=TODAY + dt.timedelta(days=1)).unchanged
+    product = next((project.root / "products").glob("*/product.yaml"))
+    product.write_text(product.read_text(encoding="utf-8") + "# sửa\n", encoding="utf-8")
+    assert not build(project, today=TODAY + dt.timedelta(days=1)).unchanged

@@ -1,0 +1,1 @@
+"""Build benchmarks on synthetic catalogues: `make bench` (see bench/run.py)."""
