@@ -576,7 +576,8 @@ def build(
     result.products = len(cat.published)
     result.warnings = diag.warnings
     result.seconds = time.perf_counter() - started
-    _remember(project, fingerprint, result)
+    # Taken again: the build itself appended to permalinks.txt, one of its inputs.
+    _remember(project, inputs_fingerprint(project, cat.today), result)
     return result
 
 

@@ -64,6 +64,21 @@ def summary(
     return " · ".join(parts)
 
 
+def report_content_errors(failure: ContentErrors, lang: Lang, started: float) -> None:
+    """Every problem of the run, then the one-line summary, on stderr."""
+    _print_problems(failure.problems, lang)
+    print(
+        summary(
+            lang,
+            products=0,
+            errors=len(failure.errors),
+            warnings=len(failure.warnings),
+            seconds=time.perf_counter() - started,
+        ),
+        file=sys.stderr,
+    )
+
+
 def _date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
@@ -170,17 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         result = build(project, today=args.today, force=args.force)
     except ContentErrors as failure:
-        _print_problems(failure.problems, lang)
-        print(
-            summary(
-                lang,
-                products=0,
-                errors=len(failure.errors),
-                warnings=len(failure.warnings),
-                seconds=time.perf_counter() - started,
-            ),
-            file=sys.stderr,
-        )
+        report_content_errors(failure, lang, started)
         return EXIT_CONTENT
     except BuildFailed as failure:
         print(failure, file=sys.stderr)

@@ -12,7 +12,7 @@ import time
 from mkdocs.livereload import LiveReloadServer
 
 from .build import BuildFailed, Project, build
-from .cli import summary
+from .cli import report_content_errors, summary
 from .errors import ContentErrors, Lang
 
 KEPT = {
@@ -28,18 +28,7 @@ def serve(project: Project, *, host: str, port: int, lang: Lang) -> int:
         try:
             result = build(project)
         except ContentErrors as failure:
-            for problem in failure.problems:
-                print(problem.format(lang), file=sys.stderr)
-            print(
-                summary(
-                    lang,
-                    products=0,
-                    errors=len(failure.errors),
-                    warnings=len(failure.warnings),
-                    seconds=time.perf_counter() - started,
-                ),
-                file=sys.stderr,
-            )
+            report_content_errors(failure, lang, started)
             print(KEPT[lang], file=sys.stderr)
         except BuildFailed as failure:
             print(failure, file=sys.stderr)

@@ -263,3 +263,10 @@ def test_no_change_rebuild_keeps_the_live_release(project: Project) -> None:
     product = next((project.root / "products").glob("*/product.yaml"))
     product.write_text(product.read_text(encoding="utf-8") + "# sửa\n", encoding="utf-8")
     assert not build(project, today=TODAY + dt.timedelta(days=1)).unchanged
+
+
+def test_no_change_rebuild_after_new_permalinks(project: Project) -> None:
+    (project.root / "permalinks.txt").unlink()  # a first build: every path is new
+    first = build(project, today=TODAY)
+    assert first.new_permalinks
+    assert build(project, today=TODAY).unchanged
