@@ -110,14 +110,14 @@ class QrCache:
             }
             if self.folder is not None:
                 code = Code(key, url, text, error, record["version"], record["modules"], label)
-                self._store(code, record)
+                self._store(code, record, qr)
         return Code(key, url, record["text"], error, record["version"], record["modules"], label)
 
-    def _store(self, code: Code, record: dict[str, object]) -> None:
+    def _store(self, code: Code, record: dict[str, object], qr: segno.QRCode) -> None:
         assert self.folder is not None
         self.folder.mkdir(parents=True, exist_ok=True)
         stem = self.folder / self._key(code.url, code.error)
-        for ext, data in (("svg", svg_bytes(code)), ("png", png_bytes(code))):
+        for ext, data in (("svg", svg_bytes(code, qr)), ("png", png_bytes(code, qr))):
             _atomic_write(stem.with_suffix(f".{ext}"), data)
         _atomic_write(stem.with_suffix(".json"), json.dumps(record).encode())
 
@@ -168,9 +168,10 @@ def former_codes(
     ]
 
 
-def svg_bytes(code: Code) -> bytes:
+def svg_bytes(code: Code, qr: segno.QRCode | None = None) -> bytes:
     """A vector file sized at the recommended printed size, in millimetres."""
-    _, qr = make(code.url, code.error)
+    if qr is None:
+        _, qr = make(code.url, code.error)
     out = io.BytesIO()
     qr.save(
         out,
@@ -186,8 +187,9 @@ def svg_bytes(code: Code) -> bytes:
     return out.getvalue()
 
 
-def png_bytes(code: Code) -> bytes:
-    _, qr = make(code.url, code.error)
+def png_bytes(code: Code, qr: segno.QRCode | None = None) -> bytes:
+    if qr is None:
+        _, qr = make(code.url, code.error)
     out = io.BytesIO()
     qr.save(out, kind="png", border=BORDER, scale=PNG_SCALE, dark="#000", light="#fff")
     return out.getvalue()
