@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from . import checks, permalinks, publish, qr
+from . import checks, headers, permalinks, publish, qr
 from .catalogue import Catalogue, load_catalogue
 from .errors import LANGS, ContentError, Diagnostics, Lang, Message, Severity, msg
 from .i18n import LABELS
@@ -549,6 +549,7 @@ def build(
         redirects = permalinks.plan_redirects(cat)
         permalinks.write_stubs(release, redirects, settings.site_url)
         permalinks.write_host_rules(release, redirects, settings.site_url)
+        headers.write_security_headers(release)
         report = checks.CheckReport()
         checks.check_product_pages(release, (p.id for p in cat.published), report)
         checks.check_links(release, report)
