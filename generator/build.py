@@ -549,6 +549,7 @@ def build(
         redirects = permalinks.plan_redirects(cat)
         permalinks.write_stubs(release, redirects, settings.site_url)
         permalinks.write_host_rules(release, redirects, settings.site_url)
+        patch_material_bundle(release)
         headers.write_security_headers(release)
         report = checks.CheckReport()
         checks.check_product_pages(release, (p.id for p in cat.published), report)
@@ -580,6 +581,34 @@ def build(
     # Taken again: the build itself appended to permalinks.txt, one of its inputs.
     _remember(project, inputs_fingerprint(project, cat.today), result)
     return result
+
+
+MATERIAL_ALTERNATE_CALL = "ui({document$:ct});"
+"""Material 9.8.2's bundle starts its "stay on page" language feature with this call."""
+
+
+def patch_material_bundle(release: Path) -> None:
+    """Turn off Material's language "stay on page" feature in the published bundle.
+
+    The feature fetches `sitemap.xml` next to every `<link rel=alternate>` of a page. Material
+    expects those links to point at language roots; ours are per-page hreflang alternates (as
+    search engines want), so each page view asked for `<page>/sitemap.xml`: three 404s, console
+    errors, and a CSP violation when served from another origin. Our language links already
+    open the same page, so nothing is lost. The call is removed by exact match; a Material
+    update that changes it fails the build here instead of silently shipping the 404s.
+    """
+    for bundle in sorted(release.glob("**/assets/javascripts/bundle.*.min.js")):
+        text = bundle.read_text(encoding="utf-8")
+        if text.count(MATERIAL_ALTERNATE_CALL) != 1:
+            raise BuildFailed(
+                f"{bundle.relative_to(release)}: không tìm thấy đúng một lệnh "
+                f"{MATERIAL_ALTERNATE_CALL!r} của Material; hãy xem lại generator/build.py "
+                "(patch_material_bundle) khi nâng cấp mkdocs-material / Material's bundle no "
+                f"longer contains {MATERIAL_ALTERNATE_CALL!r} exactly once: review "
+                "patch_material_bundle when upgrading mkdocs-material"
+            )
+        bundle.unlink()  # MkDocs may have hard-linked or copied it: never write through
+        bundle.write_text(text.replace(MATERIAL_ALTERNATE_CALL, "", 1), encoding="utf-8")
 
 
 def _check_lock(lock: permalinks.Lock, paths: set[str]) -> None:

@@ -6,7 +6,9 @@ import re
 import urllib.request
 from pathlib import Path
 
-from generator.build import BuildResult, Project
+import material
+
+from generator.build import MATERIAL_ALTERNATE_CALL, BuildResult, Project
 from generator.headers import content_security_policy, inline_script_hashes
 
 Site = tuple[Project, BuildResult]
@@ -63,3 +65,14 @@ def test_nginx_sends_the_policy(sample_site: Site, nginx: int) -> None:
         assert reply.headers["Content-Security-Policy"] == policy_of(project.public.resolve())
         assert reply.headers["X-Content-Type-Options"] == "nosniff"
         assert reply.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_material_stay_on_page_fetches_are_switched_off(sample_site: Site) -> None:
+    project, _ = sample_site
+    site = project.public.resolve()
+    original = next(Path(material.__file__).parent.glob("templates/assets/javascripts/bundle.*.js"))
+    source = original.read_text(encoding="utf-8")
+    assert source.count(MATERIAL_ALTERNATE_CALL) == 1
+    for lang in ("", "en/"):
+        published = site / lang / "assets" / "javascripts" / original.name
+        assert published.read_text(encoding="utf-8") == source.replace(MATERIAL_ALTERNATE_CALL, "")
