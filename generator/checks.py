@@ -27,6 +27,9 @@ from .images import audit_published_image
 
 _ATTR = re.compile(r'\s(?:href|src|srcset)="([^"]*)"')
 _SKIP_SCHEMES = ("http:", "https:", "mailto:", "tel:", "data:", "javascript:", "zalo:")
+IMAGE_BUDGET = 400 * 1024
+"""No published image may be heavier: the widest rendition (1200 px) of a busy phone photo is
+about 290 KB; anything bigger means an encoding setting or a source slipped through."""
 IMAGE_EXTS = {
     ".jpg",
     ".jpeg",
@@ -147,6 +150,11 @@ def check_images(
                 problems = audit_published_image(path)
             fresh[key] = problems
             report.problems.extend(f"{path.relative_to(site)}: {p}" for p in problems)
+            if size > IMAGE_BUDGET:
+                report.problems.append(
+                    f"{path.relative_to(site)}: {size // 1024} KB, vượt ngân sách {IMAGE_BUDGET // 1024}"
+                    f" KB cho một ảnh / over the {IMAGE_BUDGET // 1024} KB budget for one image"
+                )
     cache_file.parent.mkdir(parents=True, exist_ok=True)
     cache_file.write_text(json.dumps(fresh))
 

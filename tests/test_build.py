@@ -9,9 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from generator.build import BuildFailed, BuildResult, Project, build
 from generator.catalogue import load_catalogue
+from generator.checks import IMAGE_BUDGET, CheckReport, check_images
 from generator.cli import main
 from generator.errors import ContentErrors
 
@@ -270,3 +272,17 @@ def test_no_change_rebuild_after_new_permalinks(project: Project) -> None:
     first = build(project, today=TODAY)
     assert first.new_permalinks
     assert build(project, today=TODAY).unchanged
+
+
+def test_image_budget_is_a_release_gate(tmp_path: Path) -> None:
+    heavy = tmp_path / "anh" / "x" / "big-1200.0123456789.webp"
+    heavy.parent.mkdir(parents=True)
+    Image.effect_noise((1200, 900), 120).convert("RGB").save(heavy, "WEBP", quality=100)
+    report = CheckReport()
+    check_images(tmp_path, {}, tmp_path / "audit.json", report)
+    size = heavy.stat().st_size
+    assert size > IMAGE_BUDGET
+    assert report.problems == [
+        f"anh/x/big-1200.0123456789.webp: {size // 1024} KB, vượt ngân sách 400 KB cho một ảnh"
+        " / over the 400 KB budget for one image"
+    ]
