@@ -14,6 +14,7 @@ help:
 	@echo "make serve   - live preview on http://127.0.0.1:8000/ while editing"
 	@echo "make check   - validate products/ and producers/ without building"
 	@echo "make test    - run the test suite (lint, types, tests)"
+	@echo "make verify  - check the built site in Chromium: HTML, axe, Lighthouse, XSS, links"
 	@echo "make bench   - benchmark builds of synthetic catalogues (N=100,1000)"
 	@echo "make golden  - regenerate the golden Markdown files used by the tests"
 	@echo "make qr-sheet - A4 QR label sheets into build/qr-sheets/ (QR_ARGS=--producer ID)"
@@ -67,3 +68,26 @@ golden: $(STAMP)
 
 clean:
 	rm -rf build public public.* .pytest_cache .mypy_cache .ruff_cache
+
+# Offline checks of the built site in a real browser (docs/verification.md): HTML validity, axe,
+# Lighthouse, the XSS fixture, links. npm packages are pinned in package-lock.json; nothing downloads
+# a browser (Debian chromium) or a Java runtime (vnu-jar's postinstall is skipped: Java is present).
+# VERIFY_LH_RUNS=1 for a quicker run; VERIFY_CHECKS=html,axe,lighthouse,xss,links picks checks.
+.PHONY: verify chromium
+NODE_STAMP  := node_modules/.installed
+CHROME_PATH ?= /usr/bin/chromium
+$(NODE_STAMP): package.json package-lock.json
+	PUPPETEER_SKIP_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+# Debian's chromium for the browser checks (nothing downloads a browser); installed when missing
+# and possible (root).
+chromium:
+	@if ! test -x $(CHROME_PATH); then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "error: install Debian's chromium (sudo apt-get install chromium)"; exit 1; fi; \
+	fi
+
+verify: site $(NODE_STAMP) chromium
+	CHROME_PATH=$(CHROME_PATH) PYTHON=$(PY) node verify/run.mjs
