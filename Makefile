@@ -14,7 +14,7 @@ help:
 	@echo "make serve   - live preview on http://127.0.0.1:8000/ while editing"
 	@echo "make check   - validate products/ and producers/ without building"
 	@echo "make test    - run the test suite (lint, types, tests)"
-	@echo "make verify  - check the built site in Chromium: HTML, axe, Lighthouse, XSS, links"
+	@echo "make verify  - check the built site in Chromium: HTML, axe, Lighthouse, XSS, links, CSP, phone layout"
 	@echo "make bench   - benchmark builds of synthetic catalogues (N=100,1000)"
 	@echo "make golden  - regenerate the golden Markdown files used by the tests"
 	@echo "make qr-sheet - A4 QR label sheets into build/qr-sheets/ (QR_ARGS=--producer ID)"

@@ -3,7 +3,7 @@
 //
 // Environment:
 //   VERIFY_SITE      built site folder (default: public/, the symlink is resolved once at start)
-//   VERIFY_CHECKS    comma list among html,axe,lighthouse,xss,links (default: all)
+//   VERIFY_CHECKS    comma list among html,axe,lighthouse,xss,links,csp,browser (default: all)
 //   VERIFY_LH_RUNS   Lighthouse runs per page, median reported (default 3)
 //   CHROME_PATH      browser binary (default /usr/bin/chromium)
 //   PYTHON           interpreter for the XSS fixture build (default .venv/bin/python)
@@ -13,7 +13,7 @@ import { promises as fs, realpathSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
+import { serve, parseHeadersFile } from './server.mjs';
 
 const require = createRequire(import.meta.url);
 const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,7 +21,7 @@ const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
   '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const LH_RUNS = Math.max(1, parseInt(process.env.VERIFY_LH_RUNS || '3', 10));
-const CHECKS = (process.env.VERIFY_CHECKS || 'html,axe,lighthouse,xss,links').split(',').map((s) => s.trim());
+const CHECKS = (process.env.VERIFY_CHECKS || 'html,axe,lighthouse,xss,links,csp,browser').split(',').map((s) => s.trim());
 const REPORT_DIR = path.join(PROJECT, 'build', 'verify');
 
 // Pages named in issue 4; each is checked at "/" (vi) and "/en/" (en).
@@ -245,6 +245,223 @@ async function checkLinks(base, site) {
   return { broken: broken.map((l) => ({ url: l.url, status: l.status, parent: l.parent })), links: res.links.length };
 }
 
+// 6. CSP: the snapshot served WITH the release's `_headers` (`/*` block), pages opened in chromium;
+// violations are collected from `securitypolicyviolation` events (init script) and console messages.
+const CSP_PAGES = ['', 'danh-muc/', 'san-pham/gao-buon-choah/', 'san-pham/gao-buon-choah/qr/', 'p/gao-buon-choah/', 'en/san-pham/gao-buon-choah/'];
+const CSP_RECORDER = `(() => { window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(
+    [e.effectiveDirective || e.violatedDirective, e.blockedURI || '', (e.sourceFile || '') + ':' + e.lineNumber, (e.sample || '').slice(0, 80)].join(' | ')), true); })();`;
+
+function cspWatch(page, sink, label) {
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) sink.push(`${label()}: console ${m.type()}: ${m.text().slice(0, 300)}`); });
+  page.on('pageerror', (e) => { if (/Content Security Policy/i.test(String(e))) sink.push(`${label()}: pageerror: ${String(e).slice(0, 300)}`); });
+}
+async function cspEvents(page, sink, label) {
+  const ev = await page.evaluate(() => window.__cspViolations || []).catch(() => []);
+  for (const v of ev) sink.push(`${label}: event ${v}`);
+}
+
+// Click the English/Vietnamese link of Material's language selector (a hover dropdown).
+async function switchLanguage(page, lang) {
+  const link = page.locator(`a.md-select__link[hreflang="${lang}"]`).first();
+  await page.locator('.md-select button').first().hover().catch(() => {});
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load', timeout: 10000 }),
+    link.isVisible().then((v) => (v ? link.click({ timeout: 3000 }) : link.evaluate((el) => el.click())))
+      .catch(() => link.evaluate((el) => el.click())),
+  ]);
+  return new URL(page.url()).pathname;
+}
+
+async function checkCsp(site) {
+  const headerFile = path.join(site, '_headers');
+  if (!existsSync(headerFile)) return verdict('csp (browser, _headers)', false, 'no _headers file in the release');
+  const headers = parseHeadersFile(await fs.readFile(headerFile, 'utf8'));
+  const csp = headers['Content-Security-Policy'];
+  if (!csp) return verdict('csp (browser, _headers)', false, `no Content-Security-Policy in the /* block of _headers (${Object.keys(headers).join(', ') || 'none'})`);
+  const server = await serve(site, { headers });
+  const browser = await launchBrowser();
+  const violations = [];
+  const problems = [];
+  let loaded = 0, searchResults = 0, langPath = '';
+  try {
+    // en-US browser: the inline script of the /p/ redirect page must run and send it to /en/….
+    const context = await browser.newContext({ locale: 'en-US' });
+    await context.addInitScript({ content: CSP_RECORDER });
+    // Control: a page under the same headers with an un-hashed inline script must be reported by
+    // both listeners, so a broken recorder cannot pass silently.
+    const controlUrl = `${server.base}__csp_control__.html`;
+    await context.route(controlUrl, (route) => route.fulfill({ status: 200,
+      headers: { ...headers, 'Content-Type': 'text/html; charset=utf-8' },
+      body: '<!doctype html><title>c</title><script>document.title = "ran"</script>' }));
+    const control = await context.newPage();
+    const controlSeen = [];
+    cspWatch(control, controlSeen, () => 'control');
+    await control.goto(controlUrl, { waitUntil: 'load' });
+    await control.waitForTimeout(300);
+    await cspEvents(control, controlSeen, 'control');
+    const controlTitle = await control.title();
+    await control.close();
+    if (controlTitle === 'ran' || !controlSeen.some((v) => v.includes('event')) || !controlSeen.some((v) => v.includes('console'))) {
+      problems.push(`control: inline script ${controlTitle === 'ran' ? 'ran' : 'blocked'}, recorded ${JSON.stringify(controlSeen)}`);
+    }
+    for (const p of CSP_PAGES) {
+      const page = await context.newPage();
+      let current = `/${p}`;
+      cspWatch(page, violations, () => current);
+      const resp = await page.goto(server.base + p, { waitUntil: 'load' });
+      if (!resp || resp.status() !== 200) problems.push(`/${p}: HTTP ${resp && resp.status()}`);
+      else if (!resp.headers()['content-security-policy']) problems.push(`/${p}: response without Content-Security-Policy`);
+      else loaded += 1;
+      await page.waitForTimeout(800); // the /p/ redirect script, search worker start-up
+      await page.waitForLoadState('load').catch(() => {});
+      const landed = new URL(page.url()).pathname;
+      if (landed !== `/${p}`) console.log(`  csp /${p} -> ${landed}`);
+      if (p.startsWith('p/') && landed !== `/en/${p.replace(/^p\//, 'san-pham/')}`) problems.push(`/${p}: en-US browser landed on ${landed} (inline redirect script did not run?)`);
+      current = landed;
+      await cspEvents(page, violations, `/${p}${landed !== `/${p}` ? ` -> ${landed}` : ''}`);
+      await page.close();
+    }
+    // The same redirect page in a vi-VN browser: the script stays, the meta refresh goes to vi.
+    const viContext = await browser.newContext({ locale: 'vi-VN' });
+    await viContext.addInitScript({ content: CSP_RECORDER });
+    const viPage = await viContext.newPage();
+    cspWatch(viPage, violations, () => '/p/gao-buon-choah/ (vi-VN)');
+    await viPage.goto(server.base + 'p/gao-buon-choah/', { waitUntil: 'load' });
+    await viPage.waitForURL('**/san-pham/gao-buon-choah/', { timeout: 5000 }).catch(() => {});
+    const viLanded = new URL(viPage.url()).pathname;
+    if (viLanded !== '/san-pham/gao-buon-choah/') problems.push(`/p/gao-buon-choah/: vi-VN browser landed on ${viLanded}`);
+    await cspEvents(viPage, violations, '/p/gao-buon-choah/ (vi-VN)');
+    await viContext.close();
+    // Search under the CSP (worker, lunr, the index JSON).
+    const home = await context.newPage();
+    cspWatch(home, violations, () => '/ (search)');
+    await home.goto(server.base, { waitUntil: 'load' });
+    await home.locator('label[for="__search"]').first().click({ timeout: 5000 })
+      .catch(() => home.locator('input.md-search__input').focus());
+    await home.locator('input.md-search__input').pressSequentially('cà phê', { delay: 50 });
+    try {
+      await home.waitForSelector('.md-search-result__item', { timeout: 10000 });
+      searchResults = await home.locator('.md-search-result__item').count();
+    } catch { problems.push('search: no .md-search-result__item within 10 s for "cà phê"'); }
+    await cspEvents(home, violations, '/ (search)');
+    await home.close();
+    // Language switch under the CSP.
+    const prod = await context.newPage();
+    cspWatch(prod, violations, () => '/san-pham/gao-buon-choah/ (language)');
+    await prod.goto(server.base + 'san-pham/gao-buon-choah/', { waitUntil: 'load' });
+    try { langPath = await switchLanguage(prod, 'en'); } catch (e) { langPath = `error ${String(e).split('\n')[0]}`; }
+    if (langPath !== '/en/san-pham/gao-buon-choah/') problems.push(`language switch: landed on ${langPath}`);
+    await cspEvents(prod, violations, '/san-pham/gao-buon-choah/ -> en');
+    await prod.close();
+    await context.close();
+  } finally { await browser.close(); await server.close(); }
+  for (const v of violations) console.log(`  csp violation ${v}`);
+  for (const p of problems) console.log(`  csp problem ${p}`);
+  verdict('csp (browser, _headers)', violations.length === 0 && problems.length === 0,
+    `${violations.length} violations on ${loaded}/${CSP_PAGES.length} pages served with the ${Object.keys(headers).length} _headers headers (control violation detected${problems.some((x) => x.startsWith('control')) ? ': NO' : ''}); /p/ redirect en-US/vi-VN ok; search "cà phê" ${searchResults} results; language switch vi->en ${langPath}`);
+  return { headers, violations, problems, searchResults, langPath };
+}
+
+// 7. Browser behaviour at phone width (360×740, mobile, DPR 2).
+const MOBILE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+const OVERFLOW_PAGES = ['', 'danh-muc/', 'san-pham/gao-buon-choah/', 'nha-san-xuat/htx-buon-choah-xanh/'];
+const EXPIRED_PAGE = 'san-pham/ca-phe-hat-rang-nam-nung/';
+
+async function checkBrowser(base) {
+  const browser = await launchBrowser();
+  const fails = [];
+  const fig = {};
+  try {
+    const context = await browser.newContext(MOBILE);
+    const page = await context.newPage();
+    // (a) no horizontal scroll
+    let overflowOk = 0;
+    const pages = bothLanguages(OVERFLOW_PAGES);
+    for (const p of pages) {
+      await page.goto(base + p, { waitUntil: 'load' });
+      // In mobile emulation window.innerWidth grows with content wider than the device (a 900 px
+      // element gives innerWidth 900, visualViewport 360), so the width is also bounded by the
+      // layout viewport (clientWidth) and the device width itself.
+      const m = await page.evaluate((deviceWidth) => {
+        const vw = Math.min(window.innerWidth, document.documentElement.clientWidth, deviceWidth);
+        // Outermost offenders, leaving out fixed-position layers (Material's dialog, back-to-top).
+        const over = (el) => { const r = el.getBoundingClientRect(); return r.width && r.right > vw + 0.5; };
+        const fixed = (el) => { for (let e = el; e && e !== document.body; e = e.parentElement) if (getComputedStyle(e).position === 'fixed') return true; return false; };
+        const wide = [...document.querySelectorAll('body *')].filter((el) => over(el) && !over(el.parentElement) && !fixed(el)).slice(0, 5).map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : ''} (right ${Math.round(el.getBoundingClientRect().right)})`);
+        return { sw: document.documentElement.scrollWidth, vw, iw: window.innerWidth, wide };
+      }, MOBILE.viewport.width);
+      if (m.sw <= m.vw) overflowOk += 1;
+      else fails.push(`overflow /${p}: scrollWidth ${m.sw} > viewport ${m.vw} (innerWidth ${m.iw}); e.g. ${m.wide.join(', ')}`);
+    }
+    fig.overflow = `${overflowOk}/${pages.length} pages without horizontal scroll`;
+    // (b) card images on danh-muc/
+    await page.goto(base + 'danh-muc/', { waitUntil: 'load' });
+    for (let i = 0; i < 40; i++) {
+      const done = await page.evaluate(() => { window.scrollBy(0, window.innerHeight); return window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2; });
+      await page.waitForTimeout(100);
+      if (done) break;
+    }
+    await page.waitForLoadState('networkidle').catch(() => {});
+    const imgs = await page.evaluate(() => [...document.querySelectorAll('.ocop-card img')].map((img) => {
+      const r = img.getBoundingClientRect();
+      return { src: img.getAttribute('src'), complete: img.complete, nw: img.naturalWidth, nh: img.naturalHeight,
+        w: +img.getAttribute('width'), h: +img.getAttribute('height'), boxW: r.width,
+        vw: Math.min(window.innerWidth, document.documentElement.clientWidth) };
+    }));
+    let imgOk = 0, loadedImgs = 0;
+    for (const im of imgs) {
+      if (!im.complete) continue; // lazy image not requested: not judged
+      loadedImgs += 1;
+      const bad = [];
+      if (!(im.nw > 0)) bad.push('naturalWidth 0 (broken)');
+      else if (im.w && im.h && Math.abs((im.nw / im.nh) / (im.w / im.h) - 1) > 0.02) bad.push(`natural ${im.nw}×${im.nh} vs attributes ${im.w}×${im.h}`);
+      else if (!im.w || !im.h) bad.push('no width/height attributes');
+      if (im.boxW > im.vw + 0.5) bad.push(`rendered ${Math.round(im.boxW)} px > viewport ${im.vw}`);
+      if (bad.length) fails.push(`image ${im.src}: ${bad.join('; ')}`); else imgOk += 1;
+    }
+    if (!imgs.length) fails.push('danh-muc/: no .ocop-card img');
+    fig.images = `${imgOk}/${loadedImgs} loaded card images OK (${imgs.length} in the page)`;
+    // (c) first card -> product page, h1 == card name
+    await page.goto(base + 'danh-muc/', { waitUntil: 'load' });
+    const card = page.locator('.ocop-card').filter({ has: page.locator('.ocop-card__link') }).first();
+    const name = ((await card.locator('.ocop-card__name').first().textContent()) || '').trim().replace(/\s+/g, ' ');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), card.locator('.ocop-card__link').first().click()]);
+    const landed = new URL(page.url()).pathname;
+    // The h1 text without Material's permalink anchor (`<a class="headerlink">¶</a>`).
+    const h1 = await page.locator('h1').first().evaluate((el) => {
+      const c = el.cloneNode(true); c.querySelectorAll('.headerlink').forEach((a) => a.remove());
+      return c.textContent.trim().replace(/\s+/g, ' ');
+    });
+    const cardOk = /^\/san-pham\/[^/]+\/$/.test(landed) && h1 === name;
+    if (!cardOk) fails.push(`first card: "${name}" -> ${landed}, h1 "${h1}"`);
+    fig.card = `first card -> ${landed} h1 ${h1 === name ? '==' : '!='} card name`;
+    // (d) language switch both ways on a product page
+    await page.goto(base + 'san-pham/gao-buon-choah/', { waitUntil: 'load' });
+    let toEn, toVi;
+    try { toEn = await switchLanguage(page, 'en'); } catch (e) { toEn = `error ${String(e).split('\n')[0]}`; }
+    await page.goto(base + 'en/san-pham/gao-buon-choah/', { waitUntil: 'load' });
+    try { toVi = await switchLanguage(page, 'vi'); } catch (e) { toVi = `error ${String(e).split('\n')[0]}`; }
+    if (toEn !== '/en/san-pham/gao-buon-choah/') fails.push(`language vi->en landed on ${toEn}`);
+    if (toVi !== '/san-pham/gao-buon-choah/') fails.push(`language en->vi landed on ${toVi}`);
+    fig.lang = `language switch ${toEn === '/en/san-pham/gao-buon-choah/' && toVi === '/san-pham/gao-buon-choah/' ? '2/2' : 'FAILED'}`;
+    // (e) expired certificate state visible at 360 px
+    let stateOk = 0;
+    for (const [p, word] of [[EXPIRED_PAGE, 'Hết hạn'], [`en/${EXPIRED_PAGE}`, 'Expired']]) {
+      await page.goto(base + p, { waitUntil: 'load' });
+      const el = page.locator('.ocop-state', { hasText: word }).first();
+      const box = (await el.count()) ? await el.boundingBox() : null;
+      const visible = box && (await el.isVisible());
+      if (visible) stateOk += 1; else fails.push(`/${p}: no visible .ocop-state containing "${word}"`);
+    }
+    fig.state = `expired state visible ${stateOk}/2`;
+    await context.close();
+  } finally { await browser.close(); }
+  for (const f of fails) console.log(`  browser ${f}`);
+  verdict('browser (360×740 mobile)', fails.length === 0, `${Object.values(fig).join('; ')}`);
+  return { figures: fig, fails };
+}
+
 async function main() {
   const t0 = Date.now();
   const live = realpathSync(process.env.VERIFY_SITE || path.join(PROJECT, 'public'));
@@ -257,7 +474,8 @@ async function main() {
   console.log(`verify: ${site} served at ${server.base}`);
   const report = { site, started: new Date().toISOString(), checks: {}, timings: {} };
   const steps = { html: () => checkHtml(site), axe: () => checkAxe(server.base), lighthouse: () => checkLighthouse(server.base),
-    xss: () => checkXss(), links: () => checkLinks(server.base, site) };
+    xss: () => checkXss(), links: () => checkLinks(server.base, site), csp: () => checkCsp(site),
+    browser: () => checkBrowser(server.base) };
   try {
     for (const [name, fn] of Object.entries(steps)) {
       if (!CHECKS.includes(name)) continue;

@@ -20,10 +20,14 @@ const TYPES = {
 
 const COMPRESSIBLE = /^(text\/|application\/(json|xml|manifest\+json)|image\/svg\+xml)/;
 
-export async function serve(root) {
+// options.headers: extra response headers sent on every response (e.g. the security headers of
+// the release's Netlify `_headers` file, see parseHeadersFile); off by default.
+export async function serve(root, options = {}) {
+  const extra = options.headers || {};
   const gzCache = new Map();
   root = await fs.realpath(root);
   const server = createServer(async (req, res) => {
+    for (const [name, value] of Object.entries(extra)) res.setHeader(name, value);
     try {
       const url = new URL(req.url, 'http://127.0.0.1');
       let rel = decodeURIComponent(url.pathname);
@@ -65,8 +69,25 @@ export async function serve(root) {
   return { base, root, close: () => new Promise((ok) => { server.closeAllConnections(); server.close(ok); }) };
 }
 
-// `node verify/server.mjs DIR` serves DIR until interrupted (handy for looking at failures).
+// Netlify `_headers`: only the `/*` block (all paths) is read; `  Name: value` lines below it.
+export function parseHeadersFile(text) {
+  const headers = {};
+  let inAll = false;
+  for (const line of text.split('\n')) {
+    if (!line.trim() || line.trim().startsWith('#')) continue;
+    if (!/^\s/.test(line)) { inAll = line.trim() === '/*'; continue; }
+    const m = line.match(/^\s+([A-Za-z0-9-]+):\s*(.*?)\s*$/);
+    if (inAll && m) headers[m[1]] = m[2];
+  }
+  return headers;
+}
+
+// `node verify/server.mjs DIR [--headers]` serves DIR until interrupted (handy for looking at
+// failures); --headers also sends the `/*` headers of DIR/_headers (CSP, …).
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const s = await serve(process.argv[2] || 'public');
+  const dir = process.argv.slice(2).find((a) => !a.startsWith('--')) || 'public';
+  const headers = process.argv.includes('--headers')
+    ? parseHeadersFile(await fs.readFile(path.join(dir, '_headers'), 'utf8')) : {};
+  const s = await serve(dir, { headers });
   console.log(`serving ${s.root} at ${s.base}`);
 }
