@@ -166,15 +166,7 @@ class Renderer:
         hit = self._cards.get(key)
         if hit is None:
             outer, self.fallback_used = self.fallback_used, False
-            html = self.env.get_template("_card.md.j2").render(
-                r=self,
-                t=self.t,
-                ctx=ctx,
-                cat=self.cat,
-                rel=lambda to: rel(ctx.dir, to),
-                page_dir=page_dir,
-                p=product,
-            )
+            html = self._template("_card.md.j2", ctx, p=product)
             hit = self._cards[key] = (Markup(html.strip("\n")), self.fallback_used)
             self.fallback_used = outer
         self.fallback_used = self.fallback_used or hit[1]
@@ -257,9 +249,9 @@ class Renderer:
         root = "../" * depth + ("../" if self.lang == "en" else "")
         return PageContext(self.lang, directory, root)
 
-    def _render(self, template: str, ctx: PageContext, meta: dict[str, Any], **data: Any) -> str:
-        self.fallback_used = False
-        body = self.env.get_template(template).render(
+    def _template(self, template: str, ctx: PageContext, **data: Any) -> str:
+        """Render a template with what every template of a page may use."""
+        return self.env.get_template(template).render(
             r=self,
             t=self.t,
             ctx=ctx,
@@ -271,6 +263,10 @@ class Renderer:
             number=lambda v: format_number(v, self.lang),
             **data,
         )
+
+    def _render(self, template: str, ctx: PageContext, meta: dict[str, Any], **data: Any) -> str:
+        self.fallback_used = False
+        body = self._template(template, ctx, **data)
         if self.fallback_used:
             body = body.replace(
                 "<!-- fallback-note -->",
@@ -390,16 +386,7 @@ class Renderer:
 
     def block(self, name: str, **data: Any) -> str:
         """A snippet for hand-written pages (included at the site root: index.md)."""
-        ctx = self.context("")
-        return self.env.get_template(f"{name}.md.j2").render(
-            r=self,
-            t=self.t,
-            ctx=ctx,
-            cat=self.cat,
-            rel=lambda to: rel("", to),
-            page_dir=page_dir,
-            **data,
-        )
+        return self._template(f"{name}.md.j2", self.context(""), **data)
 
     def browse_data(self) -> dict[str, Any]:
         published = self.cat.published
