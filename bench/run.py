@@ -363,18 +363,11 @@ def _child_build(project: Path, today: str, profile: str | None) -> int:
 
 def _child_floor(folder: Path) -> int:
     """Both language builds at once, the way generator.build.run_mkdocs starts ours."""
+    from generator.build import mkdocs_command
+
     procs = [
         subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "mkdocs",
-                "build",
-                "--strict",
-                "--quiet",
-                "-f",
-                str(folder / f"mkdocs-{lang}.yml"),
-            ],
+            mkdocs_command(folder / f"mkdocs-{lang}.yml"),
             cwd=folder,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

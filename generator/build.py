@@ -300,21 +300,17 @@ def mkdocs_config(project: Project, settings: SiteSettings, lang: Lang) -> dict[
     }
 
 
+def mkdocs_command(config: Path) -> list[str]:
+    """How a language build is run (the benchmark's floor runs MkDocs the same way)."""
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config)]
+
+
 def run_mkdocs(project: Project, langs: tuple[Lang, ...]) -> None:
     """Both language builds at once, in separate processes (one per core on the build machine)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     procs = {
         lang: subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "mkdocs",
-                "build",
-                "--strict",
-                "--quiet",
-                "-f",
-                str(project.build_dir / f"mkdocs-{lang}.yml"),
-            ],
+            mkdocs_command(project.build_dir / f"mkdocs-{lang}.yml"),
             cwd=project.root,
             env=env,
             stdout=subprocess.PIPE,

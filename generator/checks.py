@@ -157,12 +157,3 @@ def check_images(
                 )
     cache_file.parent.mkdir(parents=True, exist_ok=True)
     cache_file.write_text(json.dumps(fresh))
-
-
-def original_fingerprints(paths: Iterable[Path]) -> dict[int, set[str]]:
-    """Size → digests of the source photos: only same-size files need hashing at check time."""
-    out: dict[int, set[str]] = {}
-    for path in paths:
-        data = path.read_bytes()
-        out.setdefault(len(data), set()).add(hashlib.sha256(data).hexdigest())
-    return out

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from . import qr, sheet
 from .build import BuildFailed, BuildResult, Project, build, load, read_settings
@@ -76,6 +77,22 @@ def report_content_errors(failure: ContentErrors, lang: Lang, started: float) ->
             seconds=time.perf_counter() - started,
         ),
         file=sys.stderr,
+    )
+
+
+def report_build(result: BuildResult, lang: Lang, out: TextIO) -> None:
+    """The warnings of a successful build (stderr), then its one-line summary."""
+    _print_problems(result.warnings, lang)
+    print(
+        summary(
+            lang,
+            products=result.products,
+            errors=0,
+            warnings=len(result.warnings),
+            seconds=result.seconds,
+            result=result,
+        ),
+        file=out,
     )
 
 
@@ -196,15 +213,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_BUILD
-    _print_problems(result.warnings, lang)
-    print(
-        summary(
-            lang,
-            products=result.products,
-            errors=0,
-            warnings=len(result.warnings),
-            seconds=result.seconds,
-            result=result,
-        )
-    )
+    report_build(result, lang, sys.stdout)
     return EXIT_OK

@@ -12,7 +12,7 @@ import time
 from mkdocs.livereload import LiveReloadServer
 
 from .build import BuildFailed, Project, build
-from .cli import report_content_errors, summary
+from .cli import report_build, report_content_errors
 from .errors import ContentErrors, Lang
 
 KEPT = {
@@ -34,19 +34,7 @@ def serve(project: Project, *, host: str, port: int, lang: Lang) -> int:
             print(failure, file=sys.stderr)
             print(KEPT[lang], file=sys.stderr)
         else:
-            for problem in result.warnings:
-                print(problem.format(lang), file=sys.stderr)
-            print(
-                summary(
-                    lang,
-                    products=result.products,
-                    errors=0,
-                    warnings=len(result.warnings),
-                    seconds=result.seconds,
-                    result=result,
-                ),
-                file=sys.stderr,
-            )
+            report_build(result, lang, sys.stderr)
 
     rebuild()
     server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(project.public))
