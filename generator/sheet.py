@@ -27,7 +27,7 @@ MARGIN_Y = (PAGE_H - ROWS * LABEL_H) / 2
 QR_MM = 26.0
 """Quiet zone included; the symbol itself is about 21 mm at version 3–4."""
 CROP = 4.0
-FONT = "'Be Vietnam Pro', 'DejaVu Sans', 'Noto Sans', sans-serif"
+FONT = "'Segoe UI', Roboto, 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
 STAR = "M0 -1 L0.2245 -0.309 L0.9511 -0.309 L0.3633 0.118 L0.5878 0.809 L0 0.382 L-0.5878 0.809 L-0.3633 0.118 L-0.9511 -0.309 L-0.2245 -0.309 Z"
 
 

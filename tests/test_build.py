@@ -142,6 +142,30 @@ def test_no_request_leaves_the_site(sample_site: Site) -> None:
             assert not re.search(r'(?:src|href|srcset)="(?:https?:)?//', tag), (path, tag)
 
 
+def test_material_bundle_waits_for_the_first_interaction(sample_site: Site) -> None:
+    """No page runs Material's bundle at load: it is an inert data block that the loader starts
+    (theme_overrides/main.html), and `no-js` is dropped in <head> so the search button shows."""
+    project, _ = sample_site
+    site = project.public.resolve()
+    bundles = list((site / "assets" / "javascripts").glob("bundle.*.min.js"))
+    assert len(bundles) == 1
+    themed = 0
+    for path in all_html(site):
+        html = path.read_text(encoding="utf-8")
+        if bundles[0].name not in html:
+            continue  # redirect stubs of /p/ and /01/ carry no theme
+        themed += 1
+        assert not re.search(r"<script[^>]*\ssrc=\"[^\"]*bundle\.", html), path
+        deferred = re.findall(
+            r'<script type="text/x-ocop-deferred" data-src="([^"]+)"></script>', html
+        )
+        assert len(deferred) == 1 and deferred[0].endswith(bundles[0].name), path
+        assert "querySelectorAll('script[type=\"text/x-ocop-deferred\"]')" in html, path
+        head = html[: html.index("</head>")]
+        assert '<script>document.documentElement.classList.remove("no-js")</script>' in head, path
+    assert themed > 100
+
+
 def test_illustrative_banner_on_every_page(sample_site: Site) -> None:
     project, _ = sample_site
     site = project.public.resolve()

@@ -5,6 +5,7 @@
 //   VERIFY_SITE      built site folder (default: public/, the symlink is resolved once at start)
 //   VERIFY_CHECKS    comma list among html,axe,lighthouse,xss,links,csp,browser (default: all)
 //   VERIFY_LH_RUNS   Lighthouse runs per page, median reported (default 3)
+//   VERIFY_PERF_GATE 0 = report Lighthouse performance < 95 without failing (default: it fails)
 //   CHROME_PATH      browser binary (default /usr/bin/chromium)
 //   PYTHON           interpreter for the XSS fixture build (default .venv/bin/python)
 import { spawn } from 'node:child_process';
@@ -20,6 +21,7 @@ const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
   '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const PERF_GATE = process.env.VERIFY_PERF_GATE !== '0';
 const LH_RUNS = Math.max(1, parseInt(process.env.VERIFY_LH_RUNS || '3', 10));
 const CHECKS = (process.env.VERIFY_CHECKS || 'html,axe,lighthouse,xss,links,csp,browser').split(',').map((s) => s.trim());
 const REPORT_DIR = path.join(PROJECT, 'build', 'verify');
@@ -78,8 +80,9 @@ async function checkHtml(site) {
     console.log(`  vnu ${count}× ${msg}\n      e.g. ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}`);
   }
   const pages = new Set(real.map((m) => m.url)).size;
+  const checked = (await fs.readdir(site, { recursive: true })).filter((f) => f.endsWith('.html')).length;
   verdict('html (vnu)', real.length === 0,
-    `${real.length} errors on ${pages} pages (${filtered.length} Material autocomplete false positives filtered)`);
+    `${real.length} errors in ${checked} HTML files${pages ? ` (on ${pages} of them)` : ''}; ${filtered.length} Material autocomplete false positives filtered`);
   return { errors: real.length, filtered: filtered.length, byMessage: Object.fromEntries(byMessage) };
 }
 
@@ -111,7 +114,7 @@ async function checkAxe(base) {
   } finally { await browser.close(); }
   const failing = Object.values(perPage).filter((v) => !Array.isArray(v) || v.length).length;
   verdict('accessibility (axe, WCAG 2.1 AA)', total === 0,
-    `${total} violating nodes on ${failing}/${Object.keys(perPage).length} page views (${AXE_PAGES.length} pages × 2 languages × ${AXE_VIEWPORTS.length} widths)`);
+    `${total} violating nodes in ${Object.keys(perPage).length} page views${failing ? ` (on ${failing} of them)` : ''} (${AXE_PAGES.length} pages × 2 languages × ${AXE_VIEWPORTS.length} widths)`);
   return perPage;
 }
 
@@ -153,11 +156,10 @@ async function checkLighthouse(base) {
     const scores = Object.fromEntries(cats.map((c) => [c, median(runs.map((r) => r[c]))]));
     const m = Object.fromEntries(Object.keys(metrics[0]).map((k) => [k, median(metrics.map((x) => x[k]))]));
     perPage['/' + p] = { ...scores, runs: runs.length, allRuns: runs, metrics: m, failedAudits: Object.fromEntries(failedAudits), consoleErrors: [...consoleErrors] };
-    // Performance >= 95 is the target, reported on every run; it gates only with
-    // VERIFY_PERF_GATE=1 until the pages reach it (see docs/verification.md).
+    // Performance >= 95 gates too (VERIFY_PERF_GATE=0 only reports it, e.g. on a loaded machine).
     const perfOk = scores.performance >= 95;
-    if (!perfOk) console.log(`  WARN lighthouse /${p}: performance ${scores.performance} < 95 (target not met yet)`);
-    const pageOk = scores.accessibility === 100 && scores['best-practices'] === 100 && scores.seo === 100 && (perfOk || process.env.VERIFY_PERF_GATE !== '1');
+    if (!perfOk) console.log(`  ${PERF_GATE ? 'FAIL' : 'WARN'} lighthouse /${p}: performance ${scores.performance} < 95`);
+    const pageOk = scores.accessibility === 100 && scores['best-practices'] === 100 && scores.seo === 100 && (perfOk || !PERF_GATE);
     ok = ok && pageOk;
     console.log(`  lighthouse /${p}: perf ${scores.performance} a11y ${scores.accessibility} bp ${scores['best-practices']} seo ${scores.seo} (median of ${runs.length})`);
     console.log(`      median FCP ${Math.round(m['first-contentful-paint'])} ms, LCP ${Math.round(m['largest-contentful-paint'])} ms, TBT ${Math.round(m['total-blocking-time'])} ms, CLS ${m['cumulative-layout-shift'].toFixed(3)}, SI ${Math.round(m['speed-index'])} ms; perf per run ${runs.map((r) => r.performance).join(',')}`);
@@ -165,7 +167,7 @@ async function checkLighthouse(base) {
     for (const e of consoleErrors) console.log(`      console error ${e}`);
   }
   const line = Object.entries(perPage).map(([p, s]) => s ? `${p} ${s.performance}/${s.accessibility}/${s['best-practices']}/${s.seo}` : `${p} no result`).join('; ');
-  verdict('lighthouse (mobile, perf/a11y/bp/seo)', ok, `${line} [target a11y=bp=seo=100 (gate), perf>=95 (${process.env.VERIFY_PERF_GATE === '1' ? 'gate' : 'reported'}), ${LH_RUNS} run(s), median]`);
+  verdict('lighthouse (mobile, perf/a11y/bp/seo)', ok, `${line} [target a11y=bp=seo=100 (gate), perf>=95 (${PERF_GATE ? 'gate' : 'reported only'}), ${LH_RUNS} run(s), median]`);
   return perPage;
 }
 
@@ -455,6 +457,20 @@ async function checkBrowser(base) {
       if (visible) stateOk += 1; else fails.push(`/${p}: no visible .ocop-state containing "${word}"`);
     }
     fig.state = `expired state visible ${stateOk}/2`;
+    // (f) Material's bundle (and with it the search index) waits for the first interaction
+    // (theme_overrides/main.html), then starts: search button shown from the first paint,
+    // `js` class and a working back-to-top/search after a touch.
+    const deferred = await context.newPage();
+    const early = [];
+    deferred.on('request', (r) => { if (/bundle\.[0-9a-f]+\.min\.js|search_index\.json/.test(r.url())) early.push(r.url().replace(base, '/')); });
+    await deferred.goto(base + 'san-pham/gao-buon-choah/', { waitUntil: 'networkidle' });
+    const before = { requested: [...early], searchButton: await deferred.locator('label.md-header__button[for="__search"]').isVisible() };
+    await deferred.touchscreen.tap(180, 600);
+    const started = await deferred.waitForFunction(() => document.documentElement.classList.contains('js'), null, { timeout: 5000 }).then(() => true, () => false);
+    const deferOk = before.requested.length === 0 && before.searchButton && started;
+    if (!deferOk) fails.push(`deferred bundle: requested before interaction [${before.requested.join(', ')}], search button visible ${before.searchButton}, started after a tap ${started}`);
+    fig.deferred = `Material bundle ${deferOk ? 'deferred to first interaction' : 'NOT deferred'} (${early.length} requests after a tap)`;
+    await deferred.close();
     await context.close();
   } finally { await browser.close(); }
   for (const f of fails) console.log(`  browser ${f}`);
