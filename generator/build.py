@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from . import checks, headers, permalinks, publish, qr
+from . import checks, headers, permalinks, publish, qr, search
 from .catalogue import Catalogue, load_catalogue
 from .errors import LANGS, ContentError, Diagnostics, Lang, Message, Severity, msg
 from .i18n import LABELS
@@ -511,10 +511,12 @@ def build(
 
     qr_cache = qr.QrCache(project.cache_dir / "qr")
     codes = qr.catalogue_codes(cat, settings.site_url, settings.qr_error, qr_cache)
+    search_docs: list[search.SearchDoc] = []
     for lang in LANGS:
-        pages, blocks = render_language(
+        pages, blocks, docs = render_language(
             cat, photos, lang, illustrative=settings.illustrative, codes=codes
         )
+        search_docs += docs
         pages.update(content_pages(project, lang, blocks, diag))
         diag.raise_if_errors()
         write_tree(project.docs_dir(lang), pages)
@@ -545,6 +547,7 @@ def build(
         redirects = permalinks.plan_redirects(cat)
         permalinks.write_stubs(release, redirects, settings.site_url)
         permalinks.write_host_rules(release, redirects, settings.site_url)
+        search.write_search_index(release, search_docs)
         patch_material_bundle(release)
         headers.write_security_headers(release)
         report = checks.CheckReport()

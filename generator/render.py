@@ -25,6 +25,7 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+from . import search
 from .catalogue import Catalogue, Group
 from .errors import Lang
 from .fields import I18n
@@ -84,6 +85,7 @@ def page_dir(kind: str, key: str = "") -> str:
         "stars": f"sao/{key}/",
         "commune": f"xa/{key}/",
         "commune_old": f"xa-cu/{key}/",
+        "search": "tim-kiem/",
     }
     return dirs[kind]
 
@@ -381,6 +383,41 @@ class Renderer:
         producers = sorted(self.cat.producers.values(), key=lambda p: fold(p.name.vi))
         return self._render("producers.md.j2", ctx, meta, producers=producers)
 
+    def search_page(self) -> str:
+        ctx = self.context(page_dir("search"))
+        published = self.cat.published
+        counts = search.facet_counts(self.cat, ((p, self.state(p)) for p in published), self.lang)
+        labels = {
+            key: self.t[key]
+            for key in ("search_results", "search_none", "search_loading", "stars_label")
+        }
+        meta = {
+            "title": self.t["search"],
+            "description": self.t["search_intro"][:160],
+            "hide": ["navigation", "toc"],
+            "search": {"exclude": True},
+            "ocop": {"kind": "search"},
+        }
+        return self._render(
+            "search.md.j2",
+            ctx,
+            meta,
+            facets=search.FACETS,
+            counts=counts,
+            more_producers=len(self.cat.producers) > search.MAX_FACET_VALUES,
+            total=len(published),
+            # A JSON data block: "</" is escaped so no text can close the <script> element.
+            labels_json=Markup(json.dumps(labels, ensure_ascii=False).replace("</", "<\\/")),
+        )
+
+    def search_docs(self) -> list[search.SearchDoc]:
+        """Pagefind documents of every published product, with the search page's cards."""
+        ctx = self.context(page_dir("search"))
+        return [
+            search.search_document(self.cat, p, self.lang, self.state(p), self.card(ctx, p))
+            for p in self.cat.published
+        ]
+
     def sorted(self, products: Iterable[Product]) -> list[Product]:
         return sorted(products, key=lambda p: (fold(p.name.get(self.lang)), p.id))
 
@@ -445,8 +482,9 @@ def render_language(
     *,
     illustrative: bool,
     codes: dict[str, list[Code]] | None = None,
-) -> tuple[dict[str, str], dict[str, str]]:
-    """Every generated page (docs-relative path → Markdown) and snippet block of one language."""
+) -> tuple[dict[str, str], dict[str, str], list[search.SearchDoc]]:
+    """Every generated page (docs-relative path → Markdown), snippet block and search document of
+    one language."""
     r = Renderer(catalogue, photos, lang, illustrative=illustrative, codes=codes)
     t = r.t
     cat = catalogue
@@ -463,6 +501,7 @@ def render_language(
     for producer in cat.producers.values():
         pages[page_dir("producer", producer.id) + "index.md"] = r.producer_page(producer)
     pages[page_dir("producers") + "index.md"] = r.producers_index()
+    pages[page_dir("search") + "index.md"] = r.search_page()
     area = r.plain(cat.region.area)
     listing(
         page_dir("catalogue"),
@@ -514,4 +553,4 @@ def render_language(
         "featured.md": r.block("featured", products=r.sorted(featured)),
         "browse.md": r.block("browse"),
     }
-    return pages, blocks
+    return pages, blocks, r.search_docs()
