@@ -279,6 +279,11 @@ def mkdocs_config(project: Project, settings: SiteSettings, lang: Lang) -> dict[
             "language": lang,
             "custom_dir": os.path.relpath(project.root / "theme_overrides", project.build_dir),
         },
+        # Material's search worker loads theme_overrides/assets/javascripts/lunr/min/lunr.vi.min.js
+        # (diacritic folding) only when `lang` lists vi; English alone loads no language file.
+        # English stays first in the en build for its stop words. Deep-merged into mkdocs.yml's
+        # `plugins: search:` mapping.
+        "plugins": {"search": {"lang": ["en", "vi"] if lang == "en" else ["vi"]}},
         "extra": {
             # Material shows its language selector when `alternate` is truthy; `true` (not a
             # list) stops base.html from writing root-only alternates, and the theme override

@@ -3,7 +3,7 @@
 //
 // Environment:
 //   VERIFY_SITE      built site folder (default: public/, the symlink is resolved once at start)
-//   VERIFY_CHECKS    comma list among html,axe,lighthouse,xss,links,csp,browser (default: all)
+//   VERIFY_CHECKS    comma list among html,axe,lighthouse,xss,links,csp,browser,search (default: all)
 //   VERIFY_LH_RUNS   Lighthouse runs per page, median reported (default 3)
 //   VERIFY_PERF_GATE 0 = report Lighthouse performance < 95 without failing (default: it fails)
 //   CHROME_PATH      browser binary (default /usr/bin/chromium)
@@ -15,6 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, parseHeadersFile } from './server.mjs';
+import { checkCatalogueSearch } from './checks/catalogue-search.mjs';
+import { checkContentSearch } from './checks/content-search.mjs';
 
 const require = createRequire(import.meta.url);
 const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,11 +25,11 @@ const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disa
   '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const PERF_GATE = process.env.VERIFY_PERF_GATE !== '0';
 const LH_RUNS = Math.max(1, parseInt(process.env.VERIFY_LH_RUNS || '3', 10));
-const CHECKS = (process.env.VERIFY_CHECKS || 'html,axe,lighthouse,xss,links,csp,browser').split(',').map((s) => s.trim());
+const CHECKS = (process.env.VERIFY_CHECKS || 'html,axe,lighthouse,xss,links,csp,browser,search').split(',').map((s) => s.trim());
 const REPORT_DIR = path.join(PROJECT, 'build', 'verify');
 
 // Pages named in issue 4; each is checked at "/" (vi) and "/en/" (en).
-const AXE_PAGES = ['', 'danh-muc/', 'nhom/thuc-pham/', 'san-pham/gao-buon-choah/', 'nha-san-xuat/htx-buon-choah-xanh/'];
+const AXE_PAGES = ['', 'danh-muc/', 'tim-kiem/', 'nhom/thuc-pham/', 'san-pham/gao-buon-choah/', 'nha-san-xuat/htx-buon-choah-xanh/'];
 // Phone (Moto G Power, Lighthouse's mobile preset) and desktop: Material hides and shows different parts.
 const AXE_VIEWPORTS = [[412, 823], [1280, 800]];
 const LH_PAGES = ['', 'danh-muc/', 'san-pham/gao-buon-choah/'];
@@ -98,6 +100,10 @@ async function checkAxe(base) {
       const page = await browser.newPage({ viewport: { width: vw, height: vh } });
       const resp = await page.goto(base + p, { waitUntil: 'load' });
       if (!resp || resp.status() !== 200) { perPage[key] = { error: `HTTP ${resp && resp.status()}` }; total += 1; await page.close(); continue; }
+      // The search page fills its results after load: judge it with them.
+      if (p.endsWith('tim-kiem/')) {
+        await page.waitForFunction(() => !document.getElementById('ocop-results').hasAttribute('aria-busy') && document.querySelector('#ocop-results li'), null, { timeout: 10000 }).catch(() => {});
+      }
       await page.addScriptTag({ content: axeSource });
       const res = await page.evaluate(() => window.axe.run(document, {
         runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
@@ -249,7 +255,7 @@ async function checkLinks(base, site) {
 
 // 6. CSP: the snapshot served WITH the release's `_headers` (`/*` block), pages opened in chromium;
 // violations are collected from `securitypolicyviolation` events (init script) and console messages.
-const CSP_PAGES = ['', 'danh-muc/', 'san-pham/gao-buon-choah/', 'san-pham/gao-buon-choah/qr/', 'p/gao-buon-choah/', 'en/san-pham/gao-buon-choah/'];
+const CSP_PAGES = ['', 'danh-muc/', 'tim-kiem/', 'san-pham/gao-buon-choah/', 'san-pham/gao-buon-choah/qr/', 'p/gao-buon-choah/', 'en/san-pham/gao-buon-choah/'];
 const CSP_RECORDER = `(() => { window.__cspViolations = [];
   document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(
     [e.effectiveDirective || e.violatedDirective, e.blockedURI || '', (e.sourceFile || '') + ':' + e.lineNumber, (e.sample || '').slice(0, 80)].join(' | ')), true); })();`;
@@ -285,7 +291,7 @@ async function checkCsp(site) {
   const browser = await launchBrowser();
   const violations = [];
   const problems = [];
-  let loaded = 0, searchResults = 0, langPath = '';
+  let loaded = 0, searchResults = 0, searchPageResults = 0, langPath = '';
   try {
     // en-US browser: the inline script of the /p/ redirect page must run and send it to /en/….
     const context = await browser.newContext({ locale: 'en-US' });
@@ -320,6 +326,12 @@ async function checkCsp(site) {
       const landed = new URL(page.url()).pathname;
       if (landed !== `/${p}`) console.log(`  csp /${p} -> ${landed}`);
       if (p.startsWith('p/') && landed !== `/en/${p.replace(/^p\//, 'san-pham/')}`) problems.push(`/${p}: en-US browser landed on ${landed} (inline redirect script did not run?)`);
+      // The catalogue search runs Pagefind's WebAssembly under the policy: results must show.
+      if (p === 'tim-kiem/') {
+        searchPageResults = await page.waitForFunction(() => !document.getElementById('ocop-results').hasAttribute('aria-busy') && document.querySelectorAll('#ocop-results li').length, null, { timeout: 10000 })
+          .then((h) => h.jsonValue(), () => 0);
+        if (!searchPageResults) problems.push('/tim-kiem/: no results under the CSP');
+      }
       current = landed;
       await cspEvents(page, violations, `/${p}${landed !== `/${p}` ? ` -> ${landed}` : ''}`);
       await page.close();
@@ -361,7 +373,7 @@ async function checkCsp(site) {
   for (const v of violations) console.log(`  csp violation ${v}`);
   for (const p of problems) console.log(`  csp problem ${p}`);
   verdict('csp (browser, _headers)', violations.length === 0 && problems.length === 0,
-    `${violations.length} violations on ${loaded}/${CSP_PAGES.length} pages served with the ${Object.keys(headers).length} _headers headers (control violation detected${problems.some((x) => x.startsWith('control')) ? ': NO' : ''}); /p/ redirect en-US/vi-VN ok; search "cà phê" ${searchResults} results; language switch vi->en ${langPath}`);
+    `${violations.length} violations on ${loaded}/${CSP_PAGES.length} pages served with the ${Object.keys(headers).length} _headers headers (control violation detected${problems.some((x) => x.startsWith('control')) ? ': NO' : ''}); /p/ redirect en-US/vi-VN ok; catalogue search page ${searchPageResults} results; Material search "cà phê" ${searchResults} results; language switch vi->en ${langPath}`);
   return { headers, violations, problems, searchResults, langPath };
 }
 
@@ -478,6 +490,23 @@ async function checkBrowser(base) {
   return { figures: fig, fails };
 }
 
+// 8. Search, at 360 px, both languages: the catalogue search page (verify/checks/
+// catalogue-search.mjs: diacritics, facets, URL state, Back, keyboard) and Material's search of
+// the content pages with diacritic folding (verify/checks/content-search.mjs).
+async function checkSearch(base) {
+  const browser = await launchBrowser();
+  try {
+    const catalogue = await checkCatalogueSearch(base, browser);
+    for (const d of catalogue.details) console.log(`  search ${d}`);
+    for (const f of catalogue.fails) console.log(`  search FAIL ${f}`);
+    const content = await checkContentSearch(base, browser);
+    for (const d of content.details) console.log(`  content search ${d}`);
+    const ok = catalogue.ok && content.ok;
+    verdict('search (360 px, vi + en)', ok, `catalogue page: ${catalogue.ok ? 'diacritics, facets (OR within, AND across, counts), URL round trip, Back, keyboard, no horizontal scroll' : `${catalogue.fails.length} problems`}; content pages (Material): ${content.ok ? 'unaccented = accented first result, highlighting intact' : 'FAILED'}`);
+    return { catalogue, content };
+  } finally { await browser.close(); }
+}
+
 async function main() {
   const t0 = Date.now();
   const live = realpathSync(process.env.VERIFY_SITE || path.join(PROJECT, 'public'));
@@ -491,7 +520,7 @@ async function main() {
   const report = { site, started: new Date().toISOString(), checks: {}, timings: {} };
   const steps = { html: () => checkHtml(site), axe: () => checkAxe(server.base), lighthouse: () => checkLighthouse(server.base),
     xss: () => checkXss(), links: () => checkLinks(server.base, site), csp: () => checkCsp(site),
-    browser: () => checkBrowser(server.base) };
+    browser: () => checkBrowser(server.base), search: () => checkSearch(server.base) };
   try {
     for (const [name, fn] of Object.entries(steps)) {
       if (!CHECKS.includes(name)) continue;

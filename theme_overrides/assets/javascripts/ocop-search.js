@@ -25,6 +25,9 @@ const SORTS = { ten: { ten: 'asc' }, sao: { sao: 'desc' }, ngay: { ngay: 'desc' 
 const pagefind = await import(new URL(root.dataset.pagefind, document.baseURI).href);
 await pagefind.options({ excerptLength: 0 });
 pagefind.init();
+// Pagefind counts filter values only once its filter index is loaded; without this the first
+// searches (no filter ticked yet) come back without counts.
+await pagefind.filters();
 
 let shown = PAGE;
 let results = [];
@@ -133,6 +136,7 @@ async function run({ push = false, keepList = false } = {}) {
   const url = toURL(state);
   if (url !== location.pathname + location.search) history[push ? 'pushState' : 'replaceState'](null, '', url);
   const mine = ++generation;
+  list.setAttribute('aria-busy', 'true');
   status.textContent = labels.search_loading;
   const main = await search(state);
   const others = await Promise.all(Object.keys(state.facets).map(async (key) => [key, (await search(state, key)).filters[key]]));
@@ -148,11 +152,13 @@ async function run({ push = false, keepList = false } = {}) {
   await renderResults(Math.max(shown, PAGE));
   if (mine !== generation) return;
   status.textContent = results.length ? fmt(labels.search_results, results.length) : labels.search_none;
+  list.removeAttribute('aria-busy');
 }
 
 let typing;
 input.addEventListener('input', () => {
   clearTimeout(typing);
+  list.setAttribute('aria-busy', 'true');
   shown = PAGE;
   typing = setTimeout(() => run(), 120);
 });
