@@ -68,8 +68,16 @@ export async function checkCatalogueSearch(base, browser) {
       if (!named.length) fails.push(`${lang}: no product named with "${query}" in the catalogue to test with`);
       if (!sameSet(first, sets[accented]) || !sameSet(first, sets[upper])) fails.push(`${lang}: "${query}", "${accented}", "${upper}" differ: ${JSON.stringify(sets)}`);
       if (!sameSet(first.slice(0, named.length), named)) fails.push(`${lang}: "${query}" does not list the ${named.length} products named with it first: ${JSON.stringify(first)}`);
-      if (new URL(page.url()).searchParams.get('q') !== upper) fails.push(`${lang}: URL ${page.url()} does not hold the query`);
+      if (new URL(page.url()).searchParams.get('tim') !== upper) fails.push(`${lang}: URL ${page.url()} does not hold the query`);
       details.push(`${lang}: "${query}"/"${accented}"/"${upper}" → same ${first.length} results, the ${named.length} named ones first`);
+      // The search box of the home page opens the search page with the words typed.
+      await page.goto(`${base}${prefix}`, { waitUntil: 'load' });
+      await page.locator('#ocop-q-browse').fill(accented);
+      await Promise.all([page.waitForURL(/\/tim-kiem\/\?tim=/), page.locator('#ocop-q-browse').press('Enter')]);
+      await settled(page);
+      const fromHome = await results(page);
+      if (!sameSet(fromHome, first) || (await page.locator('#ocop-q').inputValue()) !== accented) fails.push(`${lang}: the home page's search box gave ${JSON.stringify(fromHome)} at ${page.url()}`);
+      details.push(`${lang}: home page search box → ${new URL(page.url()).pathname}?tim=… with the same ${fromHome.length} results`);
       // (c) facets: OR within stars (4 or 5), AND with a group; expected from the listing pages.
       await page.locator('#ocop-q').fill('');
       await page.locator('#ocop-q').press('Enter');
@@ -122,7 +130,19 @@ export async function checkCatalogueSearch(base, browser) {
       const backUrl = new URL(page.url()).searchParams;
       if (!sameSet(back, all.filter((n) => star4.has(n) || star5.has(n))) || backUrl.get('nhom')) fails.push(`${lang}: Back gives ${back.length} results at ${page.url()}`);
       details.push(`${lang}: URL reopens the same ${reopened.length} results with ${checked} boxes ticked; Back → ${back.length}`);
-      // (e) no horizontal scroll at 360 px with results and filters open
+      // (e) sorting by stars: every 5★ product before every 4★ before every 3★, then the rest
+      await page.goto(`${base}${prefix}tim-kiem/?sx=sao`, { waitUntil: 'load' });
+      await settled(page);
+      const star3 = new Set(await cardNames(page, `${base}${prefix}sao/3/`));
+      await page.goto(`${base}${prefix}tim-kiem/?sx=sao`, { waitUntil: 'load' });
+      await settled(page);
+      const byStars = await results(page);
+      const rank = (n) => (star5.has(n) ? 3 : star4.has(n) ? 2 : star3.has(n) ? 1 : 0);
+      const ranks = byStars.map(rank);
+      const sortedOk = ranks.every((r, i) => i === 0 || ranks[i - 1] >= r) && byStars.length === all.length;
+      if (!sortedOk || (await page.locator('#ocop-sort').inputValue()) !== 'sao') fails.push(`${lang}: ?sx=sao gives stars ${ranks.join(',')}`);
+      details.push(`${lang}: ?sx=sao → ${byStars.length} products ordered 5★ → 4★ → 3★ → no stars`);
+      // (f) no horizontal scroll at 360 px with results and filters open
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - Math.min(window.innerWidth, document.documentElement.clientWidth, 360));
       if (overflow > 0) fails.push(`${lang}: ${overflow} px horizontal overflow at 360 px`);
     }

@@ -6,7 +6,7 @@
 //
 // Facets combine with AND across facets and OR within one. Each facet's counts are those of the
 // results with every OTHER facet applied, so a visitor sees what ticking one more value adds.
-// The URL holds the state (q, sx, one parameter per facet value, n = results shown): typing
+// The URL holds the state (tim = the words, sx = sort, one parameter per facet value, n = results shown): typing
 // replaces the history entry, ticking a filter or changing the sort adds one, so Back undoes it.
 const root = document.getElementById('ocop-search');
 const labels = JSON.parse(document.getElementById('ocop-search-labels').textContent);
@@ -19,6 +19,8 @@ const more = document.getElementById('ocop-more');
 const active = document.getElementById('ocop-active');
 const filtersBox = document.getElementById('ocop-filters');
 const PAGE = 24;
+// Not "q": Material's own search opens its dialog over the page for a URL with ?q=.
+const QUERY = 'tim';
 const FACETS = [...facetsForm.querySelectorAll('fieldset[data-facet]')].map((f) => f.dataset.facet);
 const SORTS = { ten: { ten: 'asc' }, sao: { sao: 'desc' }, ngay: { ngay: 'desc' } };
 
@@ -58,7 +60,7 @@ const fmt = (template, n) => template.replace('{n}', new Intl.NumberFormat(docum
 
 function readState() {
   const params = new URLSearchParams(location.search);
-  const state = { q: params.get('q') || '', sx: params.get('sx') || '', n: parseInt(params.get('n') || '', 10) || PAGE, facets: {} };
+  const state = { q: params.get(QUERY) || '', sx: params.get('sx') || '', n: parseInt(params.get('n') || '', 10) || PAGE, facets: {} };
   for (const key of FACETS) {
     const values = params.getAll(key).filter(Boolean);
     if (values.length) state.facets[key] = values;
@@ -86,7 +88,7 @@ function applyState(state) {
 
 function toURL(state) {
   const params = new URLSearchParams();
-  if (state.q) params.set('q', state.q);
+  if (state.q) params.set(QUERY, state.q);
   for (const key of FACETS) for (const v of state.facets[key] || []) params.append(key, v);
   if (state.sx) params.set('sx', state.sx);
   if (state.n > PAGE) params.set('n', String(state.n));
