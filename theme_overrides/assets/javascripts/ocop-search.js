@@ -123,9 +123,10 @@ function updateCounts(key, counts) {
   }
 }
 
-async function renderResults(upTo) {
+async function renderResults(upTo, mine = generation) {
   const slice = results.slice(list.children.length, upTo);
   const data = await Promise.all(slice.map(load));
+  if (mine !== generation) return; // a newer query owns the list now
   const html = data.map((d) => d.meta.card || '').join('');
   // The cards were rendered and escaped by the generator's templates (generator/search.py):
   // the same markup as the catalogue's own cards.
@@ -139,7 +140,8 @@ async function run({ push = false, keepList = false } = {}) {
   if (url !== location.pathname + location.search) history[push ? 'pushState' : 'replaceState'](null, '', url);
   const mine = ++generation;
   list.setAttribute('aria-busy', 'true');
-  status.textContent = labels.search_loading;
+  // "Searching…" only when a query is slow, so screen readers do not hear it at every keystroke.
+  const slow = setTimeout(() => { if (mine === generation) status.textContent = labels.search_loading; }, 400);
   const main = await search(state);
   const others = await Promise.all(Object.keys(state.facets).map(async (key) => [key, (await search(state, key)).filters[key]]));
   if (mine !== generation) return; // a newer query started meanwhile
@@ -151,7 +153,8 @@ async function run({ push = false, keepList = false } = {}) {
   const nActive = Object.values(state.facets).reduce((a, v) => a + v.length, 0);
   active.textContent = nActive ? `(${nActive})` : '';
   if (!keepList) list.replaceChildren();
-  await renderResults(Math.max(shown, PAGE));
+  await renderResults(Math.max(shown, PAGE), mine);
+  clearTimeout(slow);
   if (mine !== generation) return;
   status.textContent = results.length ? fmt(labels.search_results, results.length) : labels.search_none;
   list.removeAttribute('aria-busy');
