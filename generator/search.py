@@ -22,6 +22,7 @@ import asyncio
 import datetime as dt
 import html
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -202,13 +203,25 @@ def facet_counts(
 
 
 async def _write(docs: list[SearchDoc], out: Path) -> int:
+    """Index the documents with Pagefind and write its bundle to `out`.
+
+    The documents are written as files and indexed with one `add_directory` request: sending
+    them one by one (`add_html_file`) cost about 0.1 s each over the service's pipe (20 s for
+    200 documents, over an hour at 20,000 products × 2 languages); the directory takes 0.4 s for
+    200, indexed in parallel by Pagefind itself. The file paths give the URLs:
+    `en/san-pham/<id>/index.html` → `/en/san-pham/<id>/`.
+    """
     # Imported here: the Pagefind binary is only needed when a site is written.
     from pagefind.index import IndexConfig, PagefindIndex
 
-    async with PagefindIndex(IndexConfig(output_path=str(out))) as index:
+    with tempfile.TemporaryDirectory(prefix="ocop-search-") as tmp:
         for doc in docs:
-            await index.add_html_file(content=doc.html, url=doc.url)
-    return len(docs)
+            path = Path(tmp) / doc.url.strip("/") / "index.html"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(doc.html, encoding="utf-8")
+        async with PagefindIndex(IndexConfig(output_path=str(out))) as index:
+            result = await index.add_directory(tmp)
+    return int(result["page_count"])
 
 
 UNUSED_FILES = (
