@@ -1,0 +1,1112 @@
+"""Benchmark the catalogue search page (Pagefind) on synthetic catalogues, in headless Chromium.
+
+For each size N (`--sizes 1000,20000`):
+
+1. **Catalogue**: `build/bench/search/<N>/project/`, N products and N/10 producers written with
+   bench/synth.py's own generators (`make_product`, `make_producer`: product i is the same as in
+   `make bench`). Photos: the catalogue loader checks that every photo file exists, so each slot is
+   a hard link to one of synth's POOL_SIZE pool photos, not to a unique copy (synth's unique photos
+   would be 60,000 files and 17 GB at N = 20,000); nothing here decodes them except step 6.
+2. **Index**: the Pagefind documents of both languages (`Renderer(cat, photos={}, lang).search_docs()`:
+   cards without `<picture>`), written by `generator.search.write_search_index` into the site folder
+   `build/bench/search/<N>/site/`; timed, and the bundle measured (size, files, pf_meta, index,
+   filter and fragment files). For comparison, the same documents go once through Pagefind's
+   `add_directory` (one request for all files) into a scratch folder.
+3. **Site**: a copy of the sample build (`public/` as it is when the run starts, without its
+   `pagefind/` and `anh/`)
+   with `pagefind/` replaced by the N-product bundle and `tim-kiem/index.html` rebuilt for N. The
+   search page at N differs from the sample's only in its facet lists (each capped at
+   `generator.search.MAX_FACET_VALUES`) and counts, so: `Renderer.search_page()` of the synthetic
+   catalogue, its front matter dropped, converted by Python-Markdown with the `markdown_extensions`
+   of mkdocs.yml (what MkDocs does to a page body), and the converted `<div class="ocop-search"…>`
+   … `</noscript>` block put in place of the sample page's own. The method is checked on every run:
+   the same conversion of the sample catalogue's page must give the sample page's block byte for
+   byte (reported as "page method check").
+4. **Transfer** (bench/search_probe.mjs, Playwright driving Debian's Chromium, site served by
+   verify/server.mjs with gzip): a fresh browser context per run (empty HTTP cache), 360×740 CSS px,
+   isMobile, hasTouch, DPR 2. Open `tim-kiem/`, wait for the first results (`#ocop-status` shows a
+   count, the result list is not aria-busy, and no request for 0.8 s), tap `#ocop-q`, type QUERY, wait for the results the same way.
+   Typed twice, in separate contexts: keys 30 ms apart (one search after the 120 ms typing pause:
+   the "first query") and keys 250 ms apart (a search per keystroke, as a slow phone typist
+   triggers); a third context opens the page with QUERY in its URL (`tim-kiem/?<the search box's
+   field name>=…`), so the query is the page's first search (no search without words before it).
+   Every response counts its headers + encoded (gzip) body, from Playwright's context-wide
+   events, because Pagefind fetches wasm, index chunks and fragments from a Web Worker, which a
+   page's CDP session (`Network.loadingFinished.encodedDataLength`) does not see; for the requests
+   it does see, the CDP figure is compared and the largest difference reported.
+5. **Latency**, in a fresh context on the same page: the page's own `pagefind/pagefind.js` module
+   is imported, one warm-up query runs, then for every prefix of QUERY ("c", "ca", "ca ", …)
+   `await pagefind.search(prefix, {sort: undefined})` plus `data()` of the first 24 results is
+   timed, ROUNDS times over all prefixes (round 1 fetches the index chunks, later rounds find them
+   loaded); again with the FILTER. Then the page's own search box end to end, per prefix: from the
+   input event to the first frame after the results are shown (status written, list no longer
+   aria-busy), less the page's 120 ms typing pause: ranking, facet counts, cards; without and with
+   the filter ticked, UI_ROUNDS round(s).
+6. **Card photos** (only for N ≤ PHOTO_MAX_N): the main photo of every product goes through the
+   image pipeline (`generator.images.process_photos`, cached in `build/bench/search/image-cache/`;
+   pool photos, so about 20 distinct encodes), cards get their `<picture>`, a second bundle and site
+   are built, and the transfer runs are repeated there: what card photos add to the fragments and
+   to the bytes of the page + query.
+
+Usage: python -m bench.search [--sizes 1000,20000] [--write] [--from-last]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import markdown
+import yaml
+
+from bench import synth
+from bench.run import machine
+from generator.build import link_renditions, read_settings, today_from_env
+from generator.catalogue import Catalogue, load_catalogue
+from generator.errors import Lang
+from generator.images import Photo, PhotoJob, process_photos
+from generator.render import Renderer, page_dir
+from generator.search import SEARCH_DIR, SearchDoc, write_search_index
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "build" / "bench" / "search"
+PROBE = Path(__file__).with_name("search_probe.mjs")
+DOCS_FILE = ROOT / "docs" / "benchmarks.md"
+LAST_RUN = WORK / "last-run.json"
+BEGIN, END = "<!-- search-bench:start -->", "<!-- search-bench:end -->"
+CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+LANGS: tuple[Lang, ...] = ("vi", "en")
+PAGE = "tim-kiem/"
+
+QUERY = "ca phe nam nung"
+WARMUP = "mat ong"
+FILTER = {"sao": "4"}
+"""One facet value ticked for the filtered measurements: OCOP 4 stars."""
+TYPING = (("one go", 30), ("key by key", 250))
+"""Typing runs: name and ms between keys (the page searches 120 ms after the last key)."""
+ROUNDS = 3
+UI_ROUNDS = 1
+"""Rounds of the search box end-to-end measure (slow at large N: one round is enough)."""
+VIEWPORT = (360, 740)
+DPR = 2
+PHOTO_MAX_N = 1000
+"""Card photos are measured at sizes up to this one (the image pipeline is the slow part)."""
+RESULTS_SHOWN = 24
+
+TARGET_TRANSFER = 300 * 1024
+"""Bytes transferred (compressed) for opening the search page and the first query, at the
+largest N."""
+TARGET_KEYSTROKE_MS = 100.0
+"""Per keystroke, on this machine, at the largest N."""
+
+KB = 1024
+QUERY_FIELD = re.compile(r'<input id="ocop-q" name="([^"]+)"')
+PAGE_BLOCK = re.compile(r'<div class="ocop-search" id="ocop-search".*?</noscript>', re.S)
+CATEGORIES = (
+    ("html", "page HTML"),
+    ("css", "CSS"),
+    ("js", "JS (ours + Material bundle)"),
+    ("material-search", "Material site search (worker, lunr, index)"),
+    ("pagefind-code", "Pagefind code (pagefind.js, worker, wasm)"),
+    ("pagefind-index", "Pagefind index (entry, pf_meta, pf_index, pf_filter)"),
+    ("fragments", "Pagefind fragments"),
+    ("images", "images"),
+    ("other", "other"),
+)
+
+
+class BenchError(Exception):
+    """A step of the benchmark failed; the message says which."""
+
+
+# --- the synthetic catalogue --------------------------------------------------------------------
+
+
+class _Dumper(yaml.CSafeDumper):
+    """synth.dump_yaml's output through libyaml (same text, about 6× faster)."""
+
+
+def _str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar(
+        "tag:yaml.org,2002:str", value, style="|" if "\n" in value else None
+    )
+
+
+_Dumper.add_representer(str, _str)
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=4096,
+        default_flow_style=False,
+    )
+
+
+PROJECT_VERSION = 1
+"""Raise when make_project changes what it writes (synth.py's own changes are detected)."""
+
+
+def _generator_key(n: int) -> str:
+    source = Path(synth.__file__).read_bytes() if synth.__file__ else b""
+    return f"{n} {PROJECT_VERSION} {hashlib.sha256(source).hexdigest()}"
+
+
+def make_project(n: int) -> Path:
+    """Write the synthetic catalogue of n products (kept between runs while the generators are
+    unchanged); return its folder."""
+    dest = WORK / str(n) / "project"
+    stamp = dest / ".complete"
+    key = _generator_key(n)
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
+        return dest
+    for name in ("data", "producers", "products"):
+        shutil.rmtree(dest / name, ignore_errors=True)
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "data", dest / "data")
+    communes = synth.load_communes(ROOT)
+    synth.photo_pool()
+    pool = sorted((synth.PHOTO_DIR / "pool").glob("*.jpg"))[: synth.POOL_SIZE]
+    producers = max(1, n // synth.PRODUCTS_PER_PRODUCER)
+    (dest / "producers").mkdir()
+    for k in range(producers):
+        text = _dump(synth.make_producer(k, communes))
+        (dest / "producers" / f"{synth.producer_id(k)}.yaml").write_text(text, encoding="utf-8")
+    for i in range(n):
+        data = synth.make_product(i, synth.producer_id(i % producers), communes)
+        folder = dest / "products" / data["id"]
+        folder.mkdir(parents=True)
+        (folder / "product.yaml").write_text(_dump(data), encoding="utf-8")
+        for j, (file, *_rest) in enumerate(synth.PHOTO_SLOTS):
+            synth.link_photo(pool[(i * synth.PHOTOS_PER_PRODUCT + j) % len(pool)], folder / file)
+    stamp.write_text(key, encoding="utf-8")
+    return dest
+
+
+# --- the search page, the way MkDocs makes it ---------------------------------------------------
+
+
+class _LenientLoader(yaml.SafeLoader):
+    """mkdocs.yml carries a Python tag (toc's slugify); it only shapes heading ids."""
+
+
+_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def markdown_config(root: Path = ROOT) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """The `markdown_extensions` of mkdocs.yml, as Python-Markdown takes them."""
+    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), _LenientLoader)
+    names: list[str] = []
+    configs: dict[str, dict[str, Any]] = {}
+    for entry in config.get("markdown_extensions") or []:
+        if isinstance(entry, str):
+            names.append(entry)
+        elif isinstance(entry, dict):
+            for name, options in entry.items():
+                names.append(name)
+                configs[name] = {k: v for k, v in (options or {}).items() if v is not None}
+    return names, configs
+
+
+def page_block(page_markdown: str) -> str:
+    """The search block of a search page's Markdown, as MkDocs turns it into HTML."""
+    body = page_markdown
+    if body.startswith("---\n"):
+        body = body.split("\n---\n", 1)[1]
+    names, configs = markdown_config()
+    html = markdown.markdown(body, extensions=names, extension_configs=configs)
+    found = PAGE_BLOCK.search(html)
+    if found is None:
+        raise BenchError("the rendered search page has no ocop-search block")
+    return found.group(0)
+
+
+def splice(shell: str, block: str) -> str:
+    """The sample page with its search block replaced."""
+    if len(PAGE_BLOCK.findall(shell)) != 1:
+        raise BenchError(f"{PAGE}index.html of the sample build has no single ocop-search block")
+    return PAGE_BLOCK.sub(lambda _: block, shell)
+
+
+def query_link(page_html: str) -> str:
+    """The search page's URL query for QUERY (the search box's field name, as the form sends it):
+    a third transfer run opens the page with it, so the query is the page's first search."""
+    found = QUERY_FIELD.search(page_html)
+    if found is None:
+        raise BenchError("the search page has no #ocop-q field")
+    return "?" + urllib.parse.urlencode({found.group(1): QUERY})
+
+
+def sample_site() -> Path:
+    """A snapshot of the sample build (public/ resolved, without its bundle and photos): builds
+    started meanwhile may switch public/ and prune the release it pointed to."""
+    site = (ROOT / "public").resolve()
+    if not (site / PAGE / "index.html").is_file() or not (site / SEARCH_DIR).is_dir():
+        raise BenchError("no sample build with a search page in public/: run `make site` first")
+    snapshot = WORK / "sample"
+    shutil.rmtree(snapshot, ignore_errors=True)
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {SEARCH_DIR, "anh"} & set(names) if Path(folder) == site else set()
+
+    shutil.copytree(site, snapshot, ignore=ignore)
+    return snapshot
+
+
+def method_check(sample: Path) -> str:
+    """Convert the sample catalogue's search page the same way; compare with the sample build."""
+    cat, _diag = load_catalogue(ROOT, today_from_env())
+    settings = read_settings(ROOT)
+    mine = page_block(Renderer(cat, {}, "vi", illustrative=settings.illustrative).search_page())
+    built = PAGE_BLOCK.search((sample / PAGE / "index.html").read_text(encoding="utf-8"))
+    if built is None:
+        return "the sample page has no search block"
+    if built.group(0) == mine:
+        return f"identical ({len(mine):,} characters)"
+    at = next(
+        (k for k, (a, b) in enumerate(zip(mine, built.group(0), strict=False)) if a != b),
+        min(len(mine), len(built.group(0))),
+    )
+    return (
+        f"DIFFERS from the sample build at character {at:,} (a stale public/? run `make site`): "
+        f"{built.group(0)[at : at + 60]!r} vs {mine[at : at + 60]!r}"
+    )
+
+
+# --- index and site -----------------------------------------------------------------------------
+
+
+@dataclass
+class Bundle:
+    """The Pagefind bundle on disk: bytes and files per kind ('meta.vi', 'index.en', …)."""
+
+    bytes: int = 0
+    files: int = 0
+    kinds: dict[str, list[int]] = field(default_factory=dict)
+    """kind → [files, bytes, largest file]."""
+
+    def add(self, kind: str, size: int) -> None:
+        self.bytes += size
+        self.files += 1
+        entry = self.kinds.setdefault(kind, [0, 0, 0])
+        entry[0] += 1
+        entry[1] += size
+        entry[2] = max(entry[2], size)
+
+    def get(self, kind: str) -> list[int]:
+        return self.kinds.get(kind, [0, 0, 0])
+
+
+def measure_bundle(folder: Path) -> Bundle:
+    bundle = Bundle()
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(folder)
+        lang = rel.name.split("_", 1)[0].removeprefix("pagefind.")
+        if rel.suffix in (".pf_meta", ".pf_index", ".pf_filter", ".pf_fragment"):
+            kind = f"{rel.suffix.removeprefix('.pf_')}.{lang}"
+        else:
+            kind = "code"
+        bundle.add(kind, path.stat().st_size)
+    return bundle
+
+
+def render(
+    cat: Catalogue, photos: dict[Path, Photo]
+) -> tuple[list[SearchDoc], dict[str, str], list[int]]:
+    """Search documents (both languages), search pages, and the card sizes (vi) in characters."""
+    illustrative = read_settings(ROOT).illustrative
+    docs: list[SearchDoc] = []
+    pages: dict[str, str] = {}
+    cards: list[int] = []
+    for lang in LANGS:
+        r = Renderer(cat, photos, lang, illustrative=illustrative)
+        docs += r.search_docs()
+        pages[lang] = r.search_page()
+        if lang == "vi":
+            ctx = r.context(page_dir("search"))
+            cards = [len(r.card(ctx, p)) for p in cat.published]
+    return docs, pages, cards
+
+
+async def _add_directory(docs: Sequence[SearchDoc], scratch: Path) -> None:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    source = scratch / "docs"
+    for doc in docs:
+        target = source / doc.url.strip("/") / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(doc.html, encoding="utf-8")
+    async with PagefindIndex(IndexConfig(output_path=str(scratch / SEARCH_DIR))) as index:
+        await index.add_directory(str(source))
+
+
+def add_directory_seconds(docs: Sequence[SearchDoc]) -> tuple[float, int]:
+    """The same documents through one add_directory request: seconds (files written included)
+    and bundle bytes."""
+    with tempfile.TemporaryDirectory(dir=WORK) as scratch:
+        started = time.perf_counter()
+        asyncio.run(_add_directory(docs, Path(scratch)))
+        seconds = time.perf_counter() - started
+        return seconds, measure_bundle(Path(scratch) / SEARCH_DIR).bytes
+
+
+def make_site(sample: Path, dest: Path, page_html: str, docs: list[SearchDoc]) -> float:
+    """The served site: the sample build with this bundle and search page. Returns the seconds
+    write_search_index took."""
+    if dest.exists():
+        shutil.rmtree(dest)
+
+    shutil.copytree(sample, dest)
+    page = dest / PAGE / "index.html"
+    page.unlink()
+    page.write_text(page_html, encoding="utf-8")
+    started = time.perf_counter()
+    write_search_index(dest, docs)
+    return time.perf_counter() - started
+
+
+def main_photos(cat: Catalogue) -> dict[Path, Photo]:
+    """Card photos: every product's main photo through the image pipeline (cached)."""
+    jobs = []
+    for product in cat.published:
+        photo = product.main_photo
+        if photo is None:
+            continue
+        source = cat.photo_files[(product.id, photo.file)]
+        jobs.append(
+            PhotoJob(source, f"products/{product.id}/{photo.file}", synth.slug(source.stem))
+        )
+    photos, problems, _stats = process_photos(jobs, WORK / "image-cache")
+    if problems:
+        raise BenchError(f"image pipeline: {problems[0].format('en')}")
+    return photos
+
+
+# --- the browser --------------------------------------------------------------------------------
+
+
+def category(url: str, content_type: str) -> str:
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    name = path.rsplit("/", 1)[-1]
+    if path == PAGE or content_type.startswith("text/html"):
+        return "html"
+    if path.startswith(f"{SEARCH_DIR}/"):
+        if name.endswith(".pf_fragment"):
+            return "fragments"
+        if name.endswith((".pf_meta", ".pf_index", ".pf_filter")) or name == "pagefind-entry.json":
+            return "pagefind-index"
+        return "pagefind-code"
+    if path.endswith(".css"):
+        return "css"
+    if "/workers/search" in path or "/lunr/" in path or path.startswith("search/"):
+        return "material-search"
+    if path.endswith((".js", ".mjs")):
+        return "js"
+    if content_type.startswith("image/"):
+        return "images"
+    return "other"
+
+
+@dataclass
+class Transfer:
+    """One typing run: bytes and requests per phase ('open', 'query') and category."""
+
+    name: str
+    delay: int
+    link: str
+    searches: int
+    wait_ms: float
+    """From the last key to the results of the whole query."""
+    open_status: str
+    query_status: str
+    cards: int
+    bytes: dict[str, dict[str, int]]
+    requests: dict[str, dict[str, int]]
+    largest: list[tuple[str, str, int]]
+    """(phase, url, bytes) of the largest responses."""
+    problems: list[str]
+    cdp_checked: int
+    cdp_max_diff: int
+
+    def total(self, phases: Iterable[str], *, images: bool = True) -> int:
+        return sum(
+            size
+            for phase in phases
+            for cat, size in self.bytes.get(phase, {}).items()
+            if images or cat != "images"
+        )
+
+    def count(self, phase: str, cat: str) -> int:
+        return self.requests.get(phase, {}).get(cat, 0)
+
+
+def summarise(run: dict[str, Any]) -> Transfer:
+    sizes: dict[str, dict[str, int]] = {}
+    counts: dict[str, dict[str, int]] = {}
+    largest = []
+    problems = [f"page error: {e}" for e in run["errors"]]
+    for r in run["records"]:
+        cat = category(r["url"], r["type"])
+        size = int(r["headers"]) + int(r["body"])
+        phase = r["phase"]
+        sizes.setdefault(phase, {}).setdefault(cat, 0)
+        sizes[phase][cat] += size
+        counts.setdefault(phase, {}).setdefault(cat, 0)
+        counts[phase][cat] += 1
+        largest.append((phase, r["url"], size))
+        if r["failed"] or r["status"] >= 400:
+            problems.append(f"{r['url']}: {r['failed'] or r['status']}")
+    ours = {r["url"]: int(r["headers"]) + int(r["body"]) for r in run["records"]}
+    diffs = [abs(ours[c["url"]] - int(c["bytes"])) for c in run["cdp"] if c["url"] in ours]
+    largest.sort(key=lambda x: -x[2])
+    return Transfer(
+        run["name"],
+        run["delay"],
+        run["link"],
+        run["searches"],
+        float(run["waitMs"] or 0),
+        run["openStatus"],
+        run["queryStatus"],
+        run["cards"],
+        sizes,
+        counts,
+        largest[:6],
+        problems,
+        len(diffs),
+        max(diffs, default=0),
+    )
+
+
+def probe(site: Path, *, rounds: int, link: str) -> dict[str, Any]:
+    config = {
+        "site": str(site),
+        "page": PAGE,
+        "query": QUERY,
+        "warmup": WARMUP,
+        "filter": FILTER,
+        "typing": [
+            *({"name": name, "delay": delay} for name, delay in TYPING),
+            {"name": "link", "link": link},
+        ],
+        "rounds": rounds,
+        "uiRounds": UI_ROUNDS,
+        "viewport": list(VIEWPORT),
+        "dpr": DPR,
+        "chrome": CHROME,
+    }
+    with tempfile.NamedTemporaryFile("w", suffix=".json", dir=WORK, delete=False) as f:
+        json.dump(config, f)
+    try:
+        proc = subprocess.run(
+            ["node", str(PROBE), f.name], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+    finally:
+        os.unlink(f.name)
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-20:])
+        raise BenchError(f"bench/search_probe.mjs failed (exit {proc.returncode}):\n{tail}")
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+@dataclass
+class Latency:
+    """Milliseconds per keystroke of one measure, over every prefix and round."""
+
+    ms: list[float]
+    first_round: list[float]
+    results: int
+    """Results of the whole query."""
+    slowest: str = ""
+    """The prefix of the slowest sample."""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.ms)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.ms)
+        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+    @property
+    def max(self) -> float:
+        return max(self.ms)
+
+
+def latencies(samples: list[dict[str, Any]]) -> Latency:
+    final = [s for s in samples if s["prefix"] == QUERY]
+    results = int(final[-1].get("results", 0)) if final else 0
+    slowest = max(samples, key=lambda s: float(s["ms"]))["prefix"] if samples else ""
+    return Latency(
+        [float(s["ms"]) for s in samples],
+        [float(s["ms"]) for s in samples if s["round"] == 0],
+        results,
+        str(slowest),
+    )
+
+
+# --- one size -----------------------------------------------------------------------------------
+
+
+@dataclass
+class SizeResult:
+    n: int
+    project_seconds: float
+    load_seconds: float
+    render_seconds: float
+    docs: int
+    index_seconds: float
+    add_directory_seconds: float
+    add_directory_bytes: int
+    bundle: Bundle
+    page_bytes: int
+    sample_page_bytes: int
+    transfers: list[Transfer]
+    latency: dict[str, Latency]
+    browser: str
+    photo_transfers: list[Transfer] = field(default_factory=list)
+    photo_bundle: Bundle | None = None
+    card_chars: float = 0.0
+    card_photo_chars: float = 0.0
+
+
+@dataclass
+class RunInfo:
+    date: str
+    command: str
+    machine: dict[str, str]
+    method_check: str
+    seconds: float = 0.0
+
+
+def bench_size(n: int, sample: Path, log: Callable[[str], None]) -> SizeResult:
+    started = time.perf_counter()
+    project = make_project(n)
+    project_seconds = time.perf_counter() - started
+    log(f"N={n:,}: synthetic catalogue {project.relative_to(ROOT)} in {project_seconds:.1f} s")
+
+    started = time.perf_counter()
+    cat, _diag = load_catalogue(project, synth.TODAY)
+    load_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    docs, pages, cards = render(cat, {})
+    render_seconds = time.perf_counter() - started
+    log(
+        f"N={n:,}: loaded in {load_seconds:.1f} s, {len(docs):,} documents in {render_seconds:.1f} s"
+    )
+
+    shell = (sample / PAGE / "index.html").read_text(encoding="utf-8")
+    page_html = splice(shell, page_block(pages["vi"]))
+    site = WORK / str(n) / "site"
+    log(f"N={n:,}: write_search_index of {len(docs):,} documents…")
+    index_seconds = make_site(sample, site, page_html, docs)
+    bundle = measure_bundle(site / SEARCH_DIR)
+    log(f"N={n:,}: index {index_seconds:.1f} s, {bundle.bytes / 2**20:.1f} MB")
+    dir_seconds, dir_bytes = add_directory_seconds(docs)
+    log(f"N={n:,}: same documents through add_directory {dir_seconds:.1f} s")
+
+    link = query_link(page_html)
+    raw = probe(site, rounds=ROUNDS, link=link)
+    transfers = [summarise(run) for run in raw["transfer"]]
+    latency = {
+        f"{kind} {name}": latencies(samples)
+        for kind in ("pagefind", "ui")
+        for name, samples in raw["latency"][kind].items()
+        if isinstance(samples, list)
+    }
+    for t in transfers:
+        log(
+            f"N={n:,}: open {t.total(['open']) / KB:.0f} KB, + query typed {t.name} "
+            f"{t.total(['query']) / KB:.0f} KB ({t.searches} searches)"
+        )
+    result = SizeResult(
+        n,
+        project_seconds,
+        load_seconds,
+        render_seconds,
+        len(docs),
+        index_seconds,
+        dir_seconds,
+        dir_bytes,
+        bundle,
+        len(page_html.encode()),
+        len(shell.encode()),
+        transfers,
+        latency,
+        raw["browser"],
+        card_chars=statistics.mean(cards) if cards else 0.0,
+    )
+    if n <= PHOTO_MAX_N:
+        started = time.perf_counter()
+        photos = main_photos(cat)
+        docs, _pages, cards = render(cat, photos)
+        photo_site = WORK / str(n) / "site-photos"
+        make_site(sample, photo_site, page_html, docs)
+        link_renditions(photo_site, cat, photos)
+        result.photo_bundle = measure_bundle(photo_site / SEARCH_DIR)
+        result.card_photo_chars = statistics.mean(cards) if cards else 0.0
+        result.photo_transfers = [
+            summarise(r) for r in probe(photo_site, rounds=0, link=link)["transfer"]
+        ]
+        log(f"N={n:,}: card photos measured in {time.perf_counter() - started:.0f} s")
+    return result
+
+
+# --- saving and loading -------------------------------------------------------------------------
+
+
+def save_results(results: Sequence[SizeResult], run: RunInfo) -> None:
+    LAST_RUN.parent.mkdir(parents=True, exist_ok=True)
+    data = {"run": asdict(run), "results": [asdict(r) for r in results]}
+    LAST_RUN.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _transfer(data: dict[str, Any]) -> Transfer:
+    data = dict(data)
+    data["largest"] = [tuple(x) for x in data["largest"]]
+    return Transfer(**data)
+
+
+def load_results() -> tuple[list[SizeResult], RunInfo]:
+    data = json.loads(LAST_RUN.read_text(encoding="utf-8"))
+    results = []
+    for r in data["results"]:
+        r["bundle"] = Bundle(**r["bundle"])
+        if r["photo_bundle"] is not None:
+            r["photo_bundle"] = Bundle(**r["photo_bundle"])
+        r["transfers"] = [_transfer(t) for t in r["transfers"]]
+        r["photo_transfers"] = [_transfer(t) for t in r["photo_transfers"]]
+        r["latency"] = {k: Latency(**v) for k, v in r["latency"].items()}
+        results.append(SizeResult(**r))
+    return results, RunInfo(**data["run"])
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+def _kb(size: float) -> str:
+    return f"{size / KB:,.1f}"
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.1f}"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "**FAIL**"
+
+
+def index_table(results: Sequence[SizeResult]) -> str:
+    rows = []
+    for r in results:
+        b = r.bundle
+        meta = " / ".join(_kb(b.get(f"meta.{lang}")[1]) for lang in LANGS)
+        rows.append(
+            [
+                f"{r.n:,}",
+                f"{r.docs:,}",
+                f"{r.render_seconds:.1f}",
+                f"{r.index_seconds:,.1f}",
+                f"{r.index_seconds / r.docs * 1000:.0f}",
+                f"{r.add_directory_seconds:.1f}",
+                f"{b.bytes / 2**20:,.1f}",
+                f"{b.files:,}",
+                meta,
+            ]
+        )
+    return _table(
+        [
+            "N",
+            "documents (vi + en)",
+            "render s",
+            "write_search_index s",
+            "ms / document",
+            "add_directory s",
+            "bundle MB",
+            "files",
+            "pf_meta KB vi / en",
+        ],
+        rows,
+    )
+
+
+def chunks_table(results: Sequence[SizeResult]) -> str:
+    rows = []
+    for r in results:
+        for kind in ("index", "filter", "fragment"):
+            files, total, largest = r.bundle.get(f"{kind}.vi")
+            rows.append(
+                [
+                    f"{r.n:,}",
+                    f"pf_{kind}",
+                    f"{files:,}",
+                    f"{total / 2**20:,.2f}",
+                    _kb(total / files if files else 0),
+                    _kb(largest),
+                ]
+            )
+    return _table(["N", "vi files", "count", "total MB", "mean KB", "largest KB"], rows)
+
+
+def transfer_table(r: SizeResult, transfers: Sequence[Transfer]) -> str:
+    typed = [t for t in transfers if not t.link]
+    links = [t for t in transfers if t.link]
+    columns = [("open the page", typed[0], "open")]
+    columns += [(f"+ query typed {t.name}", t, "query") for t in typed]
+    columns += [(f"page opened at `{PAGE}{t.link}`", t, "open") for t in links]
+
+    def cell(t: Transfer, phase: str, cat: str) -> str:
+        n = t.count(phase, cat)
+        return f"{_kb(t.bytes.get(phase, {}).get(cat, 0))} ({n})" if n else "–"
+
+    def total(t: Transfer, phase: str, *, images: bool = True) -> str:
+        phases = ["open"] if phase == "open" else ["open", "query"]
+        return f"**{_kb(t.total(phases, images=images))}**"
+
+    rows = []
+    for key, label in CATEGORIES:
+        if any(t.count(phase, key) for _, t, phase in columns):
+            rows.append([label] + [cell(t, phase, key) for _, t, phase in columns])
+    rows.append(
+        ["**page + query** (open: the page alone)"] + [total(t, phase) for _, t, phase in columns]
+    )
+    rows.append(
+        ["**the same without images**"] + [total(t, phase, images=False) for _, t, phase in columns]
+    )
+    rows.append(
+        ["searches completed by the page"]
+        + ["1" if phase == "open" else str(t.searches) for _, t, phase in columns]
+    )
+    rows.append(
+        ["results shown after the last key, ms"]
+        + [f"{t.wait_ms:,.0f}" if phase == "query" else "–" for _, t, phase in columns]
+    )
+    rows.append(
+        ["status shown"]
+        + [
+            t.open_status
+            if phase == "open" and not t.link
+            else f"{t.query_status} ({t.cards} cards)"
+            for _, t, phase in columns
+        ]
+    )
+    return _table(["", *(name for name, _, _ in columns)], rows)
+
+
+def latency_table(results: Sequence[SizeResult]) -> str:
+    labels = {
+        "pagefind plain": "Pagefind: search + data() of 24",
+        "pagefind filter": f"Pagefind, filter {_filter_label()}",
+        "ui plain": "search box end to end",
+        "ui filter": f"search box, filter {_filter_label()} ticked",
+    }
+    rows = []
+    for r in results:
+        for key, label in labels.items():
+            lat = r.latency.get(key)
+            if lat is None:
+                continue
+            rows.append(
+                [
+                    f"{r.n:,}",
+                    label,
+                    _ms(lat.median),
+                    _ms(lat.p95),
+                    _ms(lat.max),
+                    _ms(max(lat.first_round)),
+                    f'"{lat.slowest}"',
+                    f"{lat.results:,}" if key.startswith("pagefind") else "–",
+                ]
+            )
+    return _table(
+        [
+            "N",
+            "measure",
+            "median ms",
+            "p95 ms",
+            "max ms",
+            "max of round 1 ms",
+            "slowest prefix",
+            "results of the query",
+        ],
+        rows,
+    )
+
+
+def _filter_label() -> str:
+    return ", ".join(f"{k}={v}" for k, v in FILTER.items())
+
+
+def targets_table(results: Sequence[SizeResult]) -> tuple[str, list[bool]]:
+    big = results[-1]
+    rows: list[list[str]] = []
+    verdicts: list[bool] = []
+
+    def add(name: str, value: str, limit: str, ok: bool) -> None:
+        rows.append([name, f"{big.n:,}", value, limit, _verdict(ok)])
+        verdicts.append(ok)
+
+    limit = f"≤ {TARGET_TRANSFER // KB} KB"
+    for t in (t for t in big.transfers if not t.link):
+        total = t.total(["open", "query"])
+        add(
+            f"page + first query, typed {t.name} ({t.searches} searches)",
+            f"{_kb(total)} KB",
+            limit,
+            total <= TARGET_TRANSFER,
+        )
+    for key, label in (
+        ("pagefind plain", "per keystroke, p95"),
+        ("pagefind filter", f"per keystroke with {_filter_label()}, p95"),
+    ):
+        lat = big.latency.get(key)
+        if lat is not None:
+            add(
+                label,
+                f"{_ms(lat.p95)} ms (max {_ms(lat.max)})",
+                f"≤ {TARGET_KEYSTROKE_MS:g} ms",
+                lat.p95 <= TARGET_KEYSTROKE_MS,
+            )
+    return _table(["target", "N", "value", "limit", "result"], rows), verdicts
+
+
+def photos_note(results: Sequence[SizeResult]) -> str:
+    lines = []
+    for r in results:
+        if r.photo_bundle is None or not r.photo_transfers:
+            continue
+        frag = r.bundle.get("fragment.vi")
+        frag_p = r.photo_bundle.get("fragment.vi")
+        per_fragment = frag_p[1] / frag_p[0] - frag[1] / frag[0] if frag[0] and frag_p[0] else 0.0
+        lines.append(
+            f"At N = {r.n:,}, a card's `<picture>` adds {r.card_photo_chars - r.card_chars:,.0f} "
+            f"characters of markup ({r.card_chars:,.0f} → {r.card_photo_chars:,.0f}), "
+            f"{per_fragment:,.0f} bytes per fragment as stored (gzip), "
+            f"{(r.photo_bundle.bytes - r.bundle.bytes) / 2**20:,.2f} MB to the bundle."
+        )
+        lines.append("")
+        lines.append(transfer_table(r, r.photo_transfers))
+    return "\n".join(lines)
+
+
+def largest_note(results: Sequence[SizeResult]) -> str:
+    lines = []
+    for r in results:
+        t = r.transfers[0]
+        items = ", ".join(f"`{url}` {_kb(size)} KB ({phase})" for phase, url, size in t.largest[:4])
+        lines.append(f"- N = {r.n:,}: {items}")
+    return "\n".join(lines)
+
+
+def checks_note(results: Sequence[SizeResult], run: RunInfo) -> str:
+    lines = [f"- page method check (sample catalogue): {run.method_check}"]
+    for r in results:
+        for t in [*r.transfers, *r.photo_transfers]:
+            lines.append(
+                f"- N = {r.n:,}, {f'opened at {t.link}' if t.link else f'typed {t.name}'}"
+                f"{' (card photos)' if t in r.photo_transfers else ''}: "
+                f"CDP and Playwright agree within {t.cdp_max_diff} bytes on the "
+                f"{t.cdp_checked} page-session requests; "
+                + (
+                    "no failed request"
+                    if not t.problems
+                    else "problems: " + "; ".join(t.problems[:5])
+                )
+            )
+    return "\n".join(lines)
+
+
+def method(link: str) -> str:
+    return f"""\
+Method (details in the docstring of `bench/search.py`): synthetic catalogues from bench/synth.py
+(photos hard-linked from its pool, cards without `<picture>`); the Pagefind bundle of both
+languages written by `generator.search.write_search_index`; served with gzip by
+`verify/server.mjs` inside a copy of the sample build (`public/`), whose search page gets the
+facet block of the N-product catalogue (rendered by `Renderer.search_page()`, converted with the
+`markdown_extensions` of mkdocs.yml, spliced in; checked against the sample build). Headless
+Chromium (Playwright), {VIEWPORT[0]}×{VIEWPORT[1]}, isMobile, hasTouch, DPR {DPR}, a fresh
+context (empty HTTP cache) per run: open `{PAGE}`, wait for the first results, tap the search box,
+type "{QUERY}" with the keys 30 ms apart (one search after the page's 120 ms pause: the *first
+query*) or 250 ms apart (a search per keystroke); a third run opens `{PAGE}{link}` (the query is
+the page's first search, no search without words before it). Bytes are headers + encoded (gzip) body of every
+response, workers included (Pagefind fetches from a Web Worker); figures in parentheses are request
+counts; KB = 1,024 bytes. Latency: in the page, `pagefind.search(prefix, {{sort: undefined}})` +
+`data()` of the first {RESULTS_SHOWN} results for each of the {len(QUERY)} prefixes of the query,
+{ROUNDS} rounds after a warm-up query (round 1 fetches the index chunks), then the same with
+`{{filters: {{sao: {{any: ["4"]}}}}}}`; "search box end to end" is the page's own search from its start
+(input event to the first frame with the results, less the 120 ms pause: re-ranking, facet counts, cards),
+{UI_ROUNDS} round(s).
+Material's own files come from the sample build: if its bundle and site search (worker, lunr,
+`search/search_index.json`) load, their index is the sample's, while a real build of N products
+also indexes the producers list and the featured products of the home page."""
+
+
+def report(results: Sequence[SizeResult], run: RunInfo) -> str:
+    targets, verdicts = targets_table(results)
+    machine_line = " · ".join(f"{k}: {v}" for k, v in run.machine.items())
+    parts = [
+        f"Run on {run.date} with `{run.command}` ({run.seconds / 60:.0f} min in all).",
+        "",
+        f"Machine: {machine_line}.",
+        "",
+        method(next((t.link for t in results[-1].transfers if t.link), "?…")),
+        "",
+        "### Index build and bundle",
+        "",
+        index_table(results),
+        "",
+        "Bundle files of the Vietnamese index (the English one is alike):",
+        "",
+        chunks_table(results),
+        "",
+    ]
+    for r in results:
+        parts += [
+            f'### Transfer at N = {r.n:,}: open the search page, then type "{QUERY}"',
+            "",
+            f"Search page HTML: {_kb(r.page_bytes)} KB uncompressed (sample: {_kb(r.sample_page_bytes)} KB).",
+            "",
+            transfer_table(r, r.transfers),
+            "",
+        ]
+    photos = photos_note(results)
+    if photos:
+        parts += ["### Card photos", "", photos, ""]
+    else:
+        parts += [
+            "### Card photos",
+            "",
+            f"Not measured in this run (no N ≤ {PHOTO_MAX_N:,}): cards have no `<picture>`.",
+            "",
+        ]
+    parts += [
+        "Largest responses of page + first query:",
+        "",
+        largest_note(results),
+        "",
+        "### Per keystroke",
+        "",
+        latency_table(results),
+        "",
+        "### Targets",
+        "",
+        targets,
+        "",
+        f"{sum(verdicts)} of {len(verdicts)} targets met.",
+        "",
+        "### Checks of the method",
+        "",
+        checks_note(results, run),
+    ]
+    return "\n".join(parts).rstrip() + "\n"
+
+
+def write_docs(text: str) -> None:
+    block = f"{BEGIN}\n\n## Catalogue search\n\n{text}\n{END}\n"
+    current = DOCS_FILE.read_text(encoding="utf-8") if DOCS_FILE.exists() else "# Benchmarks\n"
+    if BEGIN in current and END in current:
+        head, rest = current.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1].lstrip("\n")
+        DOCS_FILE.write_text(head + block + ("\n" + tail if tail else ""), encoding="utf-8")
+    else:
+        DOCS_FILE.write_text(current.rstrip("\n") + "\n\n" + block, encoding="utf-8")
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.search",
+        description="Benchmark the catalogue search page on synthetic catalogues.",
+    )
+    parser.add_argument(
+        "--sizes", default="1000,20000", help="comma-separated product counts (default 1000,20000)"
+    )
+    parser.add_argument(
+        "--write", action="store_true", help="rewrite its section of docs/benchmarks.md"
+    )
+    parser.add_argument(
+        "--from-last",
+        action="store_true",
+        help=f"measure nothing: report the last run again ({LAST_RUN.relative_to(ROOT)})",
+    )
+    args = parser.parse_args(argv)
+    sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    if not sizes or min(sizes) < 1:
+        parser.error("sizes must be positive")
+
+    def log(line: str) -> None:
+        print(line, flush=True)
+
+    if args.from_last:
+        results, run = load_results()
+    else:
+        started = time.perf_counter()
+        WORK.mkdir(parents=True, exist_ok=True)
+        command = "python -m bench.search " + " ".join(argv)
+        info = machine()
+        info["Pagefind"] = _version("pagefind")
+        try:
+            sample = sample_site()
+            check = method_check(sample)
+            log(f"page method check: {check}")
+            results = [bench_size(n, sample, log) for n in sizes]
+        except BenchError as failure:
+            print(f"\n{failure}", file=sys.stderr)
+            return 1
+        info["browser"] = results[-1].browser
+        info["Node"] = subprocess.run(
+            ["node", "--version"], capture_output=True, text=True
+        ).stdout.strip()
+        run = RunInfo(dt.date.today().isoformat(), command.strip(), info, check)
+        run.seconds = time.perf_counter() - started
+        save_results(results, run)
+    text = report(results, run)
+    print("\n" + text)
+    if args.write:
+        write_docs(text)
+        print(f"wrote {DOCS_FILE.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
