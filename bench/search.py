@@ -10,8 +10,7 @@ For each size N (`--sizes 1000,20000`):
 2. **Index**: the Pagefind documents of both languages (`Renderer(cat, photos={}, lang).search_docs()`:
    cards without `<picture>`), written by `generator.search.write_search_index` into the site folder
    `build/bench/search/<N>/site/`; timed, and the bundle measured (size, files, pf_meta, index,
-   filter and fragment files). For comparison, the same documents go once through Pagefind's
-   `add_directory` (one request for all files) into a scratch folder.
+   filter and fragment files).
 3. **Site**: a copy of the sample build (`public/` as it is when the run starts, without its
    `pagefind/` and `anh/`)
    with `pagefind/` replaced by the N-product bundle and `tim-kiem/index.html` rebuilt for N. The
@@ -54,7 +53,6 @@ Usage: python -m bench.search [--sizes 1000,20000] [--write] [--from-last]
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import hashlib
 import json
@@ -351,28 +349,6 @@ def render(
     return docs, pages, cards
 
 
-async def _add_directory(docs: Sequence[SearchDoc], scratch: Path) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex
-
-    source = scratch / "docs"
-    for doc in docs:
-        target = source / doc.url.strip("/") / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(doc.html, encoding="utf-8")
-    async with PagefindIndex(IndexConfig(output_path=str(scratch / SEARCH_DIR))) as index:
-        await index.add_directory(str(source))
-
-
-def add_directory_seconds(docs: Sequence[SearchDoc]) -> tuple[float, int]:
-    """The same documents through one add_directory request: seconds (files written included)
-    and bundle bytes."""
-    with tempfile.TemporaryDirectory(dir=WORK) as scratch:
-        started = time.perf_counter()
-        asyncio.run(_add_directory(docs, Path(scratch)))
-        seconds = time.perf_counter() - started
-        return seconds, measure_bundle(Path(scratch) / SEARCH_DIR).bytes
-
-
 def make_site(sample: Path, dest: Path, page_html: str, docs: list[SearchDoc]) -> float:
     """The served site: the sample build with this bundle and search page. Returns the seconds
     write_search_index took."""
@@ -580,8 +556,6 @@ class SizeResult:
     render_seconds: float
     docs: int
     index_seconds: float
-    add_directory_seconds: float
-    add_directory_bytes: int
     bundle: Bundle
     page_bytes: int
     sample_page_bytes: int
@@ -626,8 +600,6 @@ def bench_size(n: int, sample: Path, log: Callable[[str], None]) -> SizeResult:
     index_seconds = make_site(sample, site, page_html, docs)
     bundle = measure_bundle(site / SEARCH_DIR)
     log(f"N={n:,}: index {index_seconds:.1f} s, {bundle.bytes / 2**20:.1f} MB")
-    dir_seconds, dir_bytes = add_directory_seconds(docs)
-    log(f"N={n:,}: same documents through add_directory {dir_seconds:.1f} s")
 
     link = query_link(page_html)
     raw = probe(site, rounds=ROUNDS, link=link)
@@ -639,9 +611,16 @@ def bench_size(n: int, sample: Path, log: Callable[[str], None]) -> SizeResult:
         if isinstance(samples, list)
     }
     for t in transfers:
+        if t.link:
+            log(f"N={n:,}: page opened at {PAGE}{t.link}: {t.total(['open']) / KB:.0f} KB")
+            continue
         log(
             f"N={n:,}: open {t.total(['open']) / KB:.0f} KB, + query typed {t.name} "
             f"{t.total(['query']) / KB:.0f} KB ({t.searches} searches)"
+        )
+    for key, lat in latency.items():
+        log(
+            f"N={n:,}: {key} median {lat.median:.1f} ms, p95 {lat.p95:.1f} ms, max {lat.max:.1f} ms"
         )
     result = SizeResult(
         n,
@@ -650,8 +629,6 @@ def bench_size(n: int, sample: Path, log: Callable[[str], None]) -> SizeResult:
         render_seconds,
         len(docs),
         index_seconds,
-        dir_seconds,
-        dir_bytes,
         bundle,
         len(page_html.encode()),
         len(shell.encode()),
@@ -738,7 +715,6 @@ def index_table(results: Sequence[SizeResult]) -> str:
                 f"{r.render_seconds:.1f}",
                 f"{r.index_seconds:,.1f}",
                 f"{r.index_seconds / r.docs * 1000:.0f}",
-                f"{r.add_directory_seconds:.1f}",
                 f"{b.bytes / 2**20:,.1f}",
                 f"{b.files:,}",
                 meta,
@@ -751,7 +727,6 @@ def index_table(results: Sequence[SizeResult]) -> str:
             "render s",
             "write_search_index s",
             "ms / document",
-            "add_directory s",
             "bundle MB",
             "files",
             "pf_meta KB vi / en",
@@ -1082,24 +1057,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         started = time.perf_counter()
         WORK.mkdir(parents=True, exist_ok=True)
-        command = "python -m bench.search " + " ".join(argv)
         info = machine()
         info["Pagefind"] = _version("pagefind")
+        node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False)
+        info["Node"] = node.stdout.strip()
+        command = ("python -m bench.search " + " ".join(argv)).strip()
+        run = RunInfo(dt.date.today().isoformat(), command, info, "")
+        print(" · ".join(f"{k}: {v}" for k, v in info.items()), flush=True)
+        results = []
         try:
             sample = sample_site()
-            check = method_check(sample)
-            log(f"page method check: {check}")
-            results = [bench_size(n, sample, log) for n in sizes]
+            run.method_check = method_check(sample)
+            log(f"page method check: {run.method_check}")
+            for n in sizes:
+                results.append(bench_size(n, sample, log))
+                info["browser"] = results[-1].browser
+                run.seconds = time.perf_counter() - started
+                save_results(results, run)  # a run stopped at a later size keeps this one
         except BenchError as failure:
             print(f"\n{failure}", file=sys.stderr)
             return 1
-        info["browser"] = results[-1].browser
-        info["Node"] = subprocess.run(
-            ["node", "--version"], capture_output=True, text=True
-        ).stdout.strip()
-        run = RunInfo(dt.date.today().isoformat(), command.strip(), info, check)
-        run.seconds = time.perf_counter() - started
-        save_results(results, run)
     text = report(results, run)
     print("\n" + text)
     if args.write:
