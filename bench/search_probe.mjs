@@ -3,15 +3,16 @@
 //   node bench/search_probe.mjs CONFIG.json   → one JSON object on stdout
 //
 // CONFIG: { site, page, query, warmup, filter: {key: value}, rounds, uiRounds, viewport: [w, h],
-//           dpr, chrome, typing: [{name, delay} | {name, link}] }
+//           dpr, chrome, typing: [{name, delay} | {name, link}], latency: [{name, link, ui}] }
 //
 // 1. Transfer: for each typing mode, a fresh browser context (phone viewport, touch, an
 //    empty HTTP cache) opens the search page, waits for the first results, taps the search box, types the
 //    query with `delay` ms between keys and waits for the results; a `link` mode opens the page
 //    with that query string (`?tim=…`, the search box's field) instead and types nothing. Every response is recorded with
 //    its phase (open / query), status, type and transferred bytes.
-// 2. Latency: another fresh context opens the page; in the page, Pagefind (the page's own
-//    pagefind.js module) is timed per prefix of the query, then the page's own search box.
+// 2. Latency: for each `latency` entry, another fresh context opens the page (plus `link`); in
+//    the page, Pagefind (the page's own pagefind.js module) is timed per prefix of the query,
+//    then (if `ui`) the page's own search box.
 //
 // Bytes: Chrome's CDP `Network.loadingFinished.encodedDataLength` (body as sent + headers) is
 // exact but a page's CDP session does not see requests made inside Web Workers, and Pagefind
@@ -216,6 +217,7 @@ async function inPage({ query, warmup, filter, rounds, uiRounds }) {
       input.dispatchEvent(new Event('input', { bubbles: true }));
     });
   }
+  if (!uiRounds) return out;
   for (const name of ['plain', 'filter']) {
     if (name === 'filter') {
       for (const [key, value] of Object.entries(filter)) {
@@ -233,20 +235,20 @@ async function inPage({ query, warmup, filter, rounds, uiRounds }) {
   return out;
 }
 
-async function latency(browser, base) {
+async function latency(browser, base, { name, link, ui }) {
   const context = await browser.newContext(contextOptions());
   const page = await context.newPage();
   const rec = recorder(context);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(base + config.page, { waitUntil: 'load' });
+  await page.goto(base + config.page + (link || ''), { waitUntil: 'load' });
   await rec.settle(() => page.evaluate(resultsShown));
   const out = await page.evaluate(inPage, {
     query: config.query, warmup: config.warmup, filter: config.filter, rounds: config.rounds,
-    uiRounds: config.uiRounds,
+    uiRounds: ui ? config.uiRounds : 0,
   });
   await context.close();
-  return { ...out, errors };
+  return { name, link: link || '', ...out, errors };
 }
 
 const srv = await serve(config.site);
@@ -254,7 +256,8 @@ const browser = await chromium.launch({ executablePath: config.chrome, args: CHR
 try {
   const result = { browser: `Chromium ${browser.version()}`, node: process.version, transfer: [] };
   for (const mode of config.typing) result.transfer.push(await transfer(browser, srv.base, mode));
-  if (config.rounds > 0) result.latency = await latency(browser, srv.base);
+  result.latency = [];
+  if (config.rounds > 0) for (const entry of config.latency) result.latency.push(await latency(browser, srv.base, entry));
   for (const run of result.transfer) {
     for (const r of run.records) r.url = r.url.startsWith(srv.base) ? r.url.slice(srv.base.length) : r.url;
     for (const c of run.cdp) c.url = c.url.startsWith(srv.base) ? c.url.slice(srv.base.length) : c.url;
