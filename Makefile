@@ -4,6 +4,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SOURCES := generator tests bench tools
+NODE_STAMP  := node_modules/.installed
+CHROME_PATH ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -15,7 +17,7 @@ help:
 	@echo "make check   - validate products/ and producers/ without building"
 	@echo "make test    - run the test suite (lint, types, tests)"
 	@echo "make verify  - check the built site in Chromium: HTML, axe, Lighthouse, XSS, links, CSP, phone layout"
-	@echo "make bench   - benchmark builds of synthetic catalogues (N=100,1000)"
+	@echo "make bench   - benchmark builds (N=100,1000) and the search page (N=1000,20000)"
 	@echo "make golden  - regenerate the golden Markdown files used by the tests"
 	@echo "make qr-sheet - A4 QR label sheets into build/qr-sheets/ (QR_ARGS=--producer ID)"
 
@@ -60,8 +62,13 @@ debs:
 test: $(STAMP) debs lint typecheck
 	$(PY) -m pytest -q
 
-bench: $(STAMP)
+# Build benchmark (bench/run.py), then the catalogue search page in headless Chromium
+# (bench/search.py, needs the sample build and the npm packages). `BENCH_ARGS=--write` and
+# `SEARCH_BENCH_ARGS=--write` refresh docs/benchmarks.md.
+SEARCH_BENCH_ARGS ?=
+bench: $(STAMP) site $(NODE_STAMP) chromium
 	$(PY) -m bench.run $(BENCH_ARGS)
+	CHROME_PATH=$(CHROME_PATH) $(PY) -m bench.search $(SEARCH_BENCH_ARGS)
 
 golden: $(STAMP)
 	$(PY) -m tests.golden --update
@@ -74,8 +81,6 @@ clean:
 # a browser (Debian chromium) or a Java runtime (vnu-jar's postinstall is skipped: Java is present).
 # VERIFY_LH_RUNS=1 for a quicker run; VERIFY_CHECKS=html,axe,lighthouse,xss,links picks checks.
 .PHONY: verify chromium
-NODE_STAMP  := node_modules/.installed
-CHROME_PATH ?= /usr/bin/chromium
 $(NODE_STAMP): package.json package-lock.json
 	PUPPETEER_SKIP_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund
 	touch $(NODE_STAMP)

@@ -1,4 +1,4 @@
-"""Benchmark the catalogue search page (Pagefind) on synthetic catalogues, in headless Chromium.
+"""Benchmark the catalogue search page on synthetic catalogues, in headless Chromium.
 
 For each size N (`--sizes 1000,20000`):
 
@@ -7,20 +7,21 @@ For each size N (`--sizes 1000,20000`):
    `make bench`). Photos: the catalogue loader checks that every photo file exists, so each slot is
    a hard link to one of synth's POOL_SIZE pool photos, not to a unique copy (synth's unique photos
    would be 60,000 files and 17 GB at N = 20,000); nothing here decodes them except step 6.
-2. **Index**: the Pagefind documents of both languages (`Renderer(cat, photos={}, lang).search_docs()`:
-   cards without `<picture>`), written by `generator.search.write_search_index` into the site folder
-   `build/bench/search/<N>/site/`; timed, and the bundle measured (size, files, pf_meta, index,
-   filter and fragment files).
+2. **Index**: both languages' indexes (`Renderer(cat, photos={}, lang).search_index()`: cards
+   without `<picture>`), written by `generator.search.write_search_index` into the site folder
+   `build/bench/search/<N>/site/`; timed, and measured per kind of file (word shards, facets,
+   dates, cards: count, bytes, gzip bytes, largest).
 3. **Site**: a copy of the sample build (`public/` as it is when the run starts, without its
-   `pagefind/` and `anh/`)
-   with `pagefind/` replaced by the N-product bundle and `tim-kiem/index.html` rebuilt for N. The
-   search page at N differs from the sample's only in its facet lists (each capped at
-   `generator.search.MAX_FACET_VALUES`) and counts, so: `Renderer.search_page()` of the synthetic
+   `search-index/` and `anh/`)
+   with `search-index/` replaced by the N-product index and `tim-kiem/index.html` rebuilt for N.
+   The search page at N differs from the sample's only in its search block (facet lists, each
+   capped at `generator.search.MAX_FACET_VALUES`, counts, first cards, the index's file table),
+   so: `Renderer.search_page()` of the synthetic
    catalogue, its front matter dropped, converted by Python-Markdown with the `markdown_extensions`
    of mkdocs.yml (what MkDocs does to a page body), and the converted `<div class="ocop-search"…>`
    … `</noscript>` block put in place of the sample page's own. The method is checked on every run:
    the same conversion of the sample catalogue's page must give the sample page's block byte for
-   byte (reported as "page method check").
+   byte, card photos left out (reported as "page method check").
 4. **Transfer** (bench/search_probe.mjs, Playwright driving Debian's Chromium, site served by
    verify/server.mjs with gzip): a fresh browser context per run (empty HTTP cache), 360×740 CSS px,
    isMobile, hasTouch, DPR 2. Open `tim-kiem/`, wait for the first results (`#ocop-status` shows a
@@ -30,25 +31,19 @@ For each size N (`--sizes 1000,20000`):
    triggers); a third context opens the page with QUERY in its URL (`tim-kiem/?<the search box's
    field name>=…`), so the query is the page's first search (no search without words before it).
    Every response counts its headers + encoded (gzip) body, from Playwright's context-wide
-   events, because Pagefind fetches wasm, index chunks and fragments from a Web Worker, which a
-   page's CDP session (`Network.loadingFinished.encodedDataLength`) does not see; for the requests
-   it does see, the CDP figure is compared and the largest difference reported.
-5. **Latency**, in a fresh context on the same page: the page's own `pagefind/pagefind.js` module
-   is imported, one warm-up query runs, then for every prefix of QUERY ("c", "ca", "ca ", …)
-   `await pagefind.search(prefix, {sort: undefined})` plus `data()` of the first 24 results is
-   timed, ROUNDS times over all prefixes (round 1 fetches the index chunks, later rounds find them
-   loaded); again with the FILTER. Then the page's own search box end to end, per prefix: from the
-   input event to the first frame after the results are shown (status written, list no longer
-   aria-busy), less the page's 120 ms typing pause: ranking, facet counts, cards; without and with
-   the filter ticked, UI_ROUNDS round(s). The page's first search has no words (it lists every
-   product), which makes Pagefind load every index chunk; so the Pagefind timings are taken again
-   on the page opened with WARMUP in its URL (its first search is that query, and only the chunks
-   the queries need get loaded).
+   events; for the requests the page's CDP session sees
+   (`Network.loadingFinished.encodedDataLength`), the CDP figure is compared and the largest
+   difference reported.
+5. **Latency**, in a fresh context on the same page: the page's own search box end to end, per
+   prefix of QUERY ("c", "ca", "ca ", …): from the input event to the first frame after the
+   results are shown (status written, list no longer aria-busy), less the page's 120 ms typing
+   pause: matching, facet counts, ordering, cards. Without and with FILTER ticked, ROUNDS rounds
+   each (round 1 fetches the files the prefixes need; later rounds find them loaded).
 6. **Card photos** (only for N ≤ PHOTO_MAX_N): the main photo of every product goes through the
    image pipeline (`generator.images.process_photos`, cached in `build/bench/search/image-cache/`;
-   pool photos, so about 20 distinct encodes), cards get their `<picture>`, a second bundle and site
-   are built, and the transfer runs are repeated there: what card photos add to the fragments and
-   to the bytes of the page + query.
+   pool photos, so about 20 distinct encodes), cards get their `<picture>`, a second index and site
+   are built, and the transfer runs are repeated there: what card photos add to the card files
+   and to the bytes of the page + query.
 
 Usage: python -m bench.search [--sizes 1000,20000] [--write] [--from-last]
 """
@@ -57,10 +52,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gzip
 import hashlib
 import json
 import math
 import os
+import random
 import re
 import shutil
 import statistics
@@ -71,7 +68,6 @@ import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -80,12 +76,14 @@ import yaml
 
 from bench import synth
 from bench.run import machine
+from generator import search
 from generator.build import link_renditions, read_settings, today_from_env
 from generator.catalogue import Catalogue, load_catalogue
 from generator.errors import Lang
 from generator.images import Photo, PhotoJob, process_photos
 from generator.render import Renderer, page_dir
-from generator.search import SEARCH_DIR, SearchDoc, write_search_index
+from generator.search import SEARCH_DIR, SearchIndex, write_search_index
+from generator.text import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "bench" / "search"
@@ -98,23 +96,15 @@ LANGS: tuple[Lang, ...] = ("vi", "en")
 PAGE = "tim-kiem/"
 
 QUERY = "ca phe nam nung"
-WARMUP = "mat ong"
 FILTER = {"sao": "4"}
 """One facet value ticked for the filtered measurements: OCOP 4 stars."""
 TYPING = (("one go", 30), ("key by key", 250))
 """Typing runs: name and ms between keys (the page searches 120 ms after the last key)."""
 ROUNDS = 3
-UI_ROUNDS = 1
-"""Rounds of the search box end-to-end measure (slow at large N: one round is enough)."""
-QUERY_FIRST = " (page opened with the warm-up query)"
-"""Latency is measured twice: on the page as a visitor opens it (its first search has no words
-and loads every index chunk), and on the page opened with WARMUP in its URL, so its first search
-is that query and only the chunks the queries need are loaded."""
 VIEWPORT = (360, 740)
 DPR = 2
 PHOTO_MAX_N = 1000
 """Card photos are measured at sizes up to this one (the image pipeline is the slow part)."""
-RESULTS_SHOWN = 24
 
 TARGET_TRANSFER = 300 * 1024
 """Bytes transferred (compressed) for opening the search page and the first query, at the
@@ -125,14 +115,14 @@ TARGET_KEYSTROKE_MS = 100.0
 KB = 1024
 QUERY_FIELD = re.compile(r'<input id="ocop-q" name="([^"]+)"')
 PAGE_BLOCK = re.compile(r'<div class="ocop-search" id="ocop-search".*?</noscript>', re.S)
+PICTURE = re.compile(r"<picture>.*?</picture>", re.S)
 CATEGORIES = (
     ("html", "page HTML"),
     ("css", "CSS"),
     ("js", "JS (ours + Material bundle)"),
     ("material-search", "Material site search (worker, lunr, index)"),
-    ("pagefind-code", "Pagefind code (pagefind.js, worker, wasm)"),
-    ("pagefind-index", "Pagefind index (entry, pf_meta, pf_index, pf_filter)"),
-    ("fragments", "Pagefind fragments"),
+    ("search-index", "search index (word shards, facets, dates)"),
+    ("cards", "result cards"),
     ("images", "images"),
     ("other", "other"),
 )
@@ -283,19 +273,21 @@ def method_check(sample: Path) -> str:
     """Convert the sample catalogue's search page the same way; compare with the sample build."""
     cat, _diag = load_catalogue(ROOT, today_from_env())
     settings = read_settings(ROOT)
-    mine = page_block(Renderer(cat, {}, "vi", illustrative=settings.illustrative).search_page())
-    built = PAGE_BLOCK.search((sample / PAGE / "index.html").read_text(encoding="utf-8"))
-    if built is None:
+    r = Renderer(cat, {}, "vi", illustrative=settings.illustrative)
+    mine = PICTURE.sub("", page_block(r.search_page(r.search_index())))
+    found = PAGE_BLOCK.search((sample / PAGE / "index.html").read_text(encoding="utf-8"))
+    if found is None:
         return "the sample page has no search block"
-    if built.group(0) == mine:
-        return f"identical ({len(mine):,} characters)"
+    built = PICTURE.sub("", found.group(0))
+    if built == mine:
+        return f"identical apart from card photos ({len(mine):,} characters)"
     at = next(
-        (k for k, (a, b) in enumerate(zip(mine, built.group(0), strict=False)) if a != b),
-        min(len(mine), len(built.group(0))),
+        (k for k, (a, b) in enumerate(zip(mine, built, strict=False)) if a != b),
+        min(len(mine), len(built)),
     )
     return (
         f"DIFFERS from the sample build at character {at:,} (a stale public/? run `make site`): "
-        f"{built.group(0)[at : at + 60]!r} vs {mine[at : at + 60]!r}"
+        f"{built[at : at + 60]!r} vs {mine[at : at + 60]!r}"
     )
 
 
@@ -304,60 +296,64 @@ def method_check(sample: Path) -> str:
 
 @dataclass
 class Bundle:
-    """The Pagefind bundle on disk: bytes and files per kind ('meta.vi', 'index.en', …)."""
+    """The index on disk: files, bytes and gzip bytes per kind ('words.vi', 'cards.en', …)."""
 
     bytes: int = 0
+    gzip: int = 0
     files: int = 0
     kinds: dict[str, list[int]] = field(default_factory=dict)
-    """kind → [files, bytes, largest file]."""
+    """kind → [files, bytes, gzip bytes, largest gzip file]."""
 
-    def add(self, kind: str, size: int) -> None:
+    def add(self, kind: str, size: int, packed: int) -> None:
         self.bytes += size
+        self.gzip += packed
         self.files += 1
-        entry = self.kinds.setdefault(kind, [0, 0, 0])
+        entry = self.kinds.setdefault(kind, [0, 0, 0, 0])
         entry[0] += 1
         entry[1] += size
-        entry[2] = max(entry[2], size)
+        entry[2] += packed
+        entry[3] = max(entry[3], packed)
 
     def get(self, kind: str) -> list[int]:
-        return self.kinds.get(kind, [0, 0, 0])
+        return self.kinds.get(kind, [0, 0, 0, 0])
+
+
+KINDS = {"w": "words", "f": "facets", "d": "dates", "c": "cards"}
 
 
 def measure_bundle(folder: Path) -> Bundle:
+    """Sizes as stored and as sent (gzip level 6, like verify/server.mjs and nginx's default)."""
     bundle = Bundle()
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
+    for path in sorted(folder.rglob("*.json")):
         rel = path.relative_to(folder)
-        lang = rel.name.split("_", 1)[0].removeprefix("pagefind.")
-        if rel.suffix in (".pf_meta", ".pf_index", ".pf_filter", ".pf_fragment"):
-            kind = f"{rel.suffix.removeprefix('.pf_')}.{lang}"
-        else:
-            kind = "code"
-        bundle.add(kind, path.stat().st_size)
+        lang, first = rel.parts[0], rel.parts[1]
+        kind = f"{KINDS.get(first[0], 'other') if first != 'c' else 'cards'}.{lang}"
+        data = path.read_bytes()
+        bundle.add(kind, len(data), len(gzip.compress(data, 6)))
     return bundle
 
 
 def render(
     cat: Catalogue, photos: dict[Path, Photo]
-) -> tuple[list[SearchDoc], dict[str, str], list[int]]:
-    """Search documents (both languages), search pages, and the card sizes (vi) in characters."""
+) -> tuple[list[SearchIndex], dict[str, str], list[int]]:
+    """Search indexes (both languages), search pages, and the card sizes (vi) in characters."""
     illustrative = read_settings(ROOT).illustrative
-    docs: list[SearchDoc] = []
+    indexes: list[SearchIndex] = []
     pages: dict[str, str] = {}
     cards: list[int] = []
     for lang in LANGS:
         r = Renderer(cat, photos, lang, illustrative=illustrative)
-        docs += r.search_docs()
-        pages[lang] = r.search_page()
+        index = r.search_index()
+        indexes.append(index)
+        pages[lang] = r.search_page(index)
         if lang == "vi":
             ctx = r.context(page_dir("search"))
             cards = [len(r.card(ctx, p)) for p in cat.published]
-    return docs, pages, cards
+    return indexes, pages, cards
 
 
-def make_site(sample: Path, dest: Path, page_html: str, docs: list[SearchDoc]) -> float:
-    """The served site: the sample build with this bundle and search page. Returns the seconds
+def make_site(sample: Path, dest: Path, page_html: str, indexes: list[SearchIndex]) -> float:
+    """The served site: the sample build with this index and search page. Returns the seconds
     write_search_index took."""
     if dest.exists():
         shutil.rmtree(dest)
@@ -367,7 +363,7 @@ def make_site(sample: Path, dest: Path, page_html: str, docs: list[SearchDoc]) -
     page.unlink()
     page.write_text(page_html, encoding="utf-8")
     started = time.perf_counter()
-    write_search_index(dest, docs)
+    write_search_index(dest, indexes)
     return time.perf_counter() - started
 
 
@@ -393,15 +389,10 @@ def main_photos(cat: Catalogue) -> dict[Path, Photo]:
 
 def category(url: str, content_type: str) -> str:
     path = url.split("?", 1)[0].split("#", 1)[0]
-    name = path.rsplit("/", 1)[-1]
     if path == PAGE or content_type.startswith("text/html"):
         return "html"
     if path.startswith(f"{SEARCH_DIR}/"):
-        if name.endswith(".pf_fragment"):
-            return "fragments"
-        if name.endswith((".pf_meta", ".pf_index", ".pf_filter")) or name == "pagefind-entry.json":
-            return "pagefind-index"
-        return "pagefind-code"
+        return "cards" if "/c/" in path else "search-index"
     if path.endswith(".css"):
         return "css"
     if "/workers/search" in path or "/lunr/" in path or path.startswith("search/"):
@@ -483,23 +474,17 @@ def summarise(run: dict[str, Any]) -> Transfer:
     )
 
 
-def probe(site: Path, *, rounds: int, link: str, warm_link: str) -> dict[str, Any]:
+def probe(site: Path, *, rounds: int, link: str) -> dict[str, Any]:
     config = {
         "site": str(site),
         "page": PAGE,
         "query": QUERY,
-        "warmup": WARMUP,
         "filter": FILTER,
         "typing": [
             *({"name": name, "delay": delay} for name, delay in TYPING),
             {"name": "link", "link": link},
         ],
         "rounds": rounds,
-        "uiRounds": UI_ROUNDS,
-        "latency": [
-            {"name": "", "link": "", "ui": True},
-            {"name": QUERY_FIRST, "link": warm_link, "ui": False},
-        ],
         "viewport": list(VIEWPORT),
         "dpr": DPR,
         "chrome": CHROME,
@@ -577,6 +562,9 @@ class SizeResult:
     photo_bundle: Bundle | None = None
     card_chars: float = 0.0
     card_photo_chars: float = 0.0
+    order_check: dict[str, dict[str, int]] = field(default_factory=dict)
+    """gzip bytes of the vi facets file and of the query's word shards, products in the
+    catalogue's order and shuffled (see order_check)."""
 
 
 @dataclass
@@ -598,30 +586,29 @@ def bench_size(n: int, sample: Path, log: Callable[[str], None]) -> SizeResult:
     cat, _diag = load_catalogue(project, synth.TODAY)
     load_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    docs, pages, cards = render(cat, {})
+    indexes, pages, cards = render(cat, {})
     render_seconds = time.perf_counter() - started
+    docs = sum(index.manifest["n"] for index in indexes)
     log(
-        f"N={n:,}: loaded in {load_seconds:.1f} s, {len(docs):,} documents in {render_seconds:.1f} s"
+        f"N={n:,}: loaded in {load_seconds:.1f} s, indexes of {docs:,} entries in {render_seconds:.1f} s"
     )
 
     shell = (sample / PAGE / "index.html").read_text(encoding="utf-8")
     page_html = splice(shell, page_block(pages["vi"]))
     site = WORK / str(n) / "site"
-    log(f"N={n:,}: write_search_index of {len(docs):,} documents…")
-    index_seconds = make_site(sample, site, page_html, docs)
+    index_seconds = make_site(sample, site, page_html, indexes)
     bundle = measure_bundle(site / SEARCH_DIR)
-    log(f"N={n:,}: index {index_seconds:.1f} s, {bundle.bytes / 2**20:.1f} MB")
+    log(f"N={n:,}: index written in {index_seconds:.1f} s, {bundle.bytes / 2**20:.1f} MB")
 
     link = query_link(page_html, QUERY)
-    warm_link = query_link(page_html, WARMUP)
-    raw = probe(site, rounds=ROUNDS, link=link, warm_link=warm_link)
+    raw = probe(site, rounds=ROUNDS, link=link)
     transfers = [summarise(run) for run in raw["transfer"]]
+    if raw["latency"].get("errors"):
+        raise BenchError(f"errors in the page: {raw['latency']['errors'][:3]}")
     latency = {
-        f"{kind} {name}{entry['name']}": latencies(samples)
-        for entry in raw["latency"]
-        for kind in ("pagefind", "ui")
-        for name, samples in entry[kind].items()
-        if isinstance(samples, list)
+        f"ui {name}": latencies(samples)
+        for name, samples in raw["latency"].items()
+        if name in ("plain", "filter") and isinstance(samples, list)
     }
     for t in transfers:
         if t.link:
@@ -640,7 +627,7 @@ def bench_size(n: int, sample: Path, log: Callable[[str], None]) -> SizeResult:
         project_seconds,
         load_seconds,
         render_seconds,
-        len(docs),
+        docs,
         index_seconds,
         bundle,
         len(page_html.encode()),
@@ -649,22 +636,54 @@ def bench_size(n: int, sample: Path, log: Callable[[str], None]) -> SizeResult:
         latency,
         raw["browser"],
         card_chars=statistics.mean(cards) if cards else 0.0,
+        order_check=order_check(cat),
     )
     if n <= PHOTO_MAX_N:
         started = time.perf_counter()
         photos = main_photos(cat)
-        docs, _pages, cards = render(cat, photos)
+        indexes, photo_pages, cards = render(cat, photos)
         photo_site = WORK / str(n) / "site-photos"
-        make_site(sample, photo_site, page_html, docs)
+        make_site(sample, photo_site, splice(shell, page_block(photo_pages["vi"])), indexes)
         link_renditions(photo_site, cat, photos)
         result.photo_bundle = measure_bundle(photo_site / SEARCH_DIR)
         result.card_photo_chars = statistics.mean(cards) if cards else 0.0
         result.photo_transfers = [
-            summarise(r)
-            for r in probe(photo_site, rounds=0, link=link, warm_link=warm_link)["transfer"]
+            summarise(r) for r in probe(photo_site, rounds=0, link=link)["transfer"]
         ]
         log(f"N={n:,}: card photos measured in {time.perf_counter() - started:.0f} s")
     return result
+
+
+def order_check(cat: Catalogue) -> dict[str, dict[str, int]]:
+    """How much the figures owe to the synthetic catalogue's regularity.
+
+    Products are numbered in name order, and synthetic names that sort together share their
+    words and facet values, so runs of equal values compress very well. In a real catalogue
+    the name says less about the rest; shuffling the numbering removes every such correlation,
+    a pessimistic bound for what a real catalogue's index files weigh.
+    """
+    r = Renderer(cat, {}, "vi", illustrative=True)
+    ordered = r.sorted(cat.published)
+    shuffled = ordered[:]
+    random.Random(20261129).shuffle(shuffled)
+    out: dict[str, dict[str, int]] = {}
+    for label, products in (("name order", ordered), ("shuffled", shuffled)):
+        entries = [search.Entry(p, r.state(p), "") for p in products]
+        index = search.build_index(cat, entries, "vi")
+        base = f"{SEARCH_DIR}/vi/"
+        table = index.manifest["words"]
+        shards = {
+            table[max(k for k, (first, _) in enumerate(table) if first <= word)][1]
+            for word in fold(QUERY).split()
+        }
+        out[label] = {
+            "facets": len(gzip.compress(index.files[base + index.manifest["facets"]], 6)),
+            "query shards": sum(len(gzip.compress(index.files[base + s], 6)) for s in shards),
+            "all shards": sum(
+                len(gzip.compress(index.files[base + name], 6)) for _first, name in table
+            ),
+        }
+    return out
 
 
 # --- saving and loading -------------------------------------------------------------------------
@@ -721,29 +740,26 @@ def index_table(results: Sequence[SizeResult]) -> str:
     rows = []
     for r in results:
         b = r.bundle
-        meta = " / ".join(_kb(b.get(f"meta.{lang}")[1]) for lang in LANGS)
         rows.append(
             [
                 f"{r.n:,}",
                 f"{r.docs:,}",
                 f"{r.render_seconds:.1f}",
                 f"{r.index_seconds:,.1f}",
-                f"{r.index_seconds / r.docs * 1000:.0f}",
                 f"{b.bytes / 2**20:,.1f}",
+                f"{b.gzip / 2**20:,.1f}",
                 f"{b.files:,}",
-                meta,
             ]
         )
     return _table(
         [
             "N",
-            "documents (vi + en)",
-            "render s",
-            "write_search_index s",
-            "ms / document",
-            "bundle MB",
+            "entries (vi + en)",
+            "render s (both languages)",
+            "write s",
+            "index MB",
+            "gzip MB",
             "files",
-            "pf_meta KB vi / en",
         ],
         rows,
     )
@@ -752,19 +768,22 @@ def index_table(results: Sequence[SizeResult]) -> str:
 def chunks_table(results: Sequence[SizeResult]) -> str:
     rows = []
     for r in results:
-        for kind in ("index", "filter", "fragment"):
-            files, total, largest = r.bundle.get(f"{kind}.vi")
+        for kind in ("words", "facets", "dates", "cards"):
+            files, total, packed, largest = r.bundle.get(f"{kind}.vi")
             rows.append(
                 [
                     f"{r.n:,}",
-                    f"pf_{kind}",
+                    kind,
                     f"{files:,}",
-                    f"{total / 2**20:,.2f}",
-                    _kb(total / files if files else 0),
+                    _kb(total),
+                    _kb(packed),
+                    _kb(packed / files if files else 0),
                     _kb(largest),
                 ]
             )
-    return _table(["N", "vi files", "count", "total MB", "mean KB", "largest KB"], rows)
+    return _table(
+        ["N", "vi files", "count", "total KB", "gzip KB", "mean gzip KB", "largest gzip KB"], rows
+    )
 
 
 def transfer_table(r: SizeResult, transfers: Sequence[Transfer]) -> str:
@@ -814,12 +833,8 @@ def transfer_table(r: SizeResult, transfers: Sequence[Transfer]) -> str:
 
 def latency_table(results: Sequence[SizeResult]) -> str:
     labels = {
-        "pagefind plain": "Pagefind: search + data() of 24",
-        "pagefind filter": f"Pagefind, filter {_filter_label()}",
         "ui plain": "search box end to end",
         "ui filter": f"search box, filter {_filter_label()} ticked",
-        f"pagefind plain{QUERY_FIRST}": f"Pagefind, page opened at `?…={WARMUP}`",
-        f"pagefind filter{QUERY_FIRST}": f"Pagefind, filter {_filter_label()}, page opened at `?…={WARMUP}`",
     }
     rows = []
     for r in results:
@@ -836,7 +851,7 @@ def latency_table(results: Sequence[SizeResult]) -> str:
                     _ms(lat.max),
                     _ms(max(lat.first_round)),
                     f'"{lat.slowest}"',
-                    f"{lat.results:,}" if key.startswith("pagefind") else "–",
+                    f"{lat.results:,}",
                 ]
             )
     return _table(
@@ -877,8 +892,8 @@ def targets_table(results: Sequence[SizeResult]) -> tuple[str, list[bool]]:
             total <= TARGET_TRANSFER,
         )
     for key, label in (
-        ("pagefind plain", "per keystroke, p95"),
-        ("pagefind filter", f"per keystroke with {_filter_label()}, p95"),
+        ("ui plain", "per keystroke, p95"),
+        ("ui filter", f"per keystroke with {_filter_label()}, p95"),
     ):
         lat = big.latency.get(key)
         if lat is not None:
@@ -896,18 +911,49 @@ def photos_note(results: Sequence[SizeResult]) -> str:
     for r in results:
         if r.photo_bundle is None or not r.photo_transfers:
             continue
-        frag = r.bundle.get("fragment.vi")
-        frag_p = r.photo_bundle.get("fragment.vi")
-        per_fragment = frag_p[1] / frag_p[0] - frag[1] / frag[0] if frag[0] and frag_p[0] else 0.0
+        plain = r.bundle.get("cards.vi")
+        photo = r.photo_bundle.get("cards.vi")
+        per_file = photo[2] / photo[0] - plain[2] / plain[0] if plain[0] and photo[0] else 0.0
         lines.append(
             f"At N = {r.n:,}, a card's `<picture>` adds {r.card_photo_chars - r.card_chars:,.0f} "
             f"characters of markup ({r.card_chars:,.0f} → {r.card_photo_chars:,.0f}), "
-            f"{per_fragment:,.0f} bytes per fragment as stored (gzip), "
-            f"{(r.photo_bundle.bytes - r.bundle.bytes) / 2**20:,.2f} MB to the bundle."
+            f"{per_file:,.0f} bytes (gzip) per card file, "
+            f"{(r.photo_bundle.bytes - r.bundle.bytes) / 2**20:,.2f} MB to the index."
         )
         lines.append("")
         lines.append(transfer_table(r, r.photo_transfers))
     return "\n".join(lines)
+
+
+def order_table(results: Sequence[SizeResult]) -> str:
+    rows = []
+    for r in results:
+        for label, sizes in r.order_check.items():
+            rows.append(
+                [
+                    f"{r.n:,}",
+                    label,
+                    *(_kb(sizes[k]) for k in ("facets", "query shards", "all shards")),
+                ]
+            )
+    table = _table(
+        ["N", "numbering", "facets file", f'word shards of "{QUERY}"', "all word shards"], rows
+    )
+    notes = []
+    for r in results:
+        if "shuffled" not in r.order_check or not r.transfers:
+            continue
+        extra = sum(
+            r.order_check["shuffled"][k] - r.order_check["name order"][k]
+            for k in ("facets", "query shards")
+        )
+        first = r.transfers[0]
+        notes.append(
+            f"N = {r.n:,}: page + first query (typed {first.name}) "
+            f"{_kb(first.total(['open', 'query']))} KB as measured, about "
+            f"{_kb(first.total(['open', 'query']) + extra)} KB with the shuffled files"
+        )
+    return table + ("\n\n" + "; ".join(notes) + "." if notes else "")
 
 
 def largest_note(results: Sequence[SizeResult]) -> str:
@@ -940,28 +986,25 @@ def checks_note(results: Sequence[SizeResult], run: RunInfo) -> str:
 def method(link: str) -> str:
     return f"""\
 Method (details in the docstring of `bench/search.py`): synthetic catalogues from bench/synth.py
-(photos hard-linked from its pool, cards without `<picture>`); the Pagefind bundle of both
+(photos hard-linked from its pool, cards without `<picture>`); the search index of both
 languages written by `generator.search.write_search_index`; served with gzip by
 `verify/server.mjs` inside a copy of the sample build (`public/`), whose search page gets the
-facet block of the N-product catalogue (rendered by `Renderer.search_page()`, converted with the
+search block of the N-product catalogue (rendered by `Renderer.search_page()`, converted with the
 `markdown_extensions` of mkdocs.yml, spliced in; checked against the sample build). Headless
 Chromium (Playwright), {VIEWPORT[0]}×{VIEWPORT[1]}, isMobile, hasTouch, DPR {DPR}, a fresh
-context (empty HTTP cache) per run: open `{PAGE}`, wait for the first results, tap the search box,
+context (empty HTTP cache) per run: open `{PAGE}`, tap the search box,
 type "{QUERY}" with the keys 30 ms apart (one search after the page's 120 ms pause: the *first
 query*) or 250 ms apart (a search per keystroke); a third run opens `{PAGE}{link}` (the query is
-the page's first search, no search without words before it). Bytes are headers + encoded (gzip) body of every
-response, workers included (Pagefind fetches from a Web Worker); figures in parentheses are request
-counts; KB = 1,024 bytes. Latency: in the page, `pagefind.search(prefix, {{sort: undefined}})` +
-`data()` of the first {RESULTS_SHOWN} results for each of the {len(QUERY)} prefixes of the query,
-{ROUNDS} rounds after a warm-up query (round 1 fetches the index chunks), then the same with
-`{{filters: {{sao: {{any: ["4"]}}}}}}`, on the page as opened (its first search, without words, loads
-every index chunk) and on the page opened at `?…={WARMUP}` (only the chunks the queries need);
-"search box end to end" is the page's own search from its start
-(input event to the first frame with the results, less the 120 ms pause: re-ranking, facet counts, cards),
-{UI_ROUNDS} round(s).
+the page's first search). Bytes are headers + encoded (gzip) body of every response; figures in
+parentheses are request counts; KB = 1,024 bytes. Latency: the page's own search box, from the
+input event to the first frame with the results, less the 120 ms typing pause (matching, facet
+counts, ordering, cards), for each of the {len(QUERY)} prefixes of the query, {ROUNDS} rounds
+(round 1 fetches the files), without and with {_filter_label()} ticked.
 Material's own files come from the sample build: if its bundle and site search (worker, lunr,
 `search/search_index.json`) load, their index is the sample's, while a real build of N products
-also indexes the producers list and the featured products of the home page."""
+also indexes the producers list and the featured products of the home page.
+The synthetic texts repeat a small vocabulary in a regular pattern, so they compress better than
+a real catalogue would: the word shards of real data will be larger (still loaded per word)."""
 
 
 def report(results: Sequence[SizeResult], run: RunInfo) -> str:
@@ -974,11 +1017,11 @@ def report(results: Sequence[SizeResult], run: RunInfo) -> str:
         "",
         method(next((t.link for t in results[-1].transfers if t.link), "?…")),
         "",
-        "### Index build and bundle",
+        "### Index build and files",
         "",
         index_table(results),
         "",
-        "Bundle files of the Vietnamese index (the English one is alike):",
+        "Files of the Vietnamese index (the English one is alike):",
         "",
         chunks_table(results),
         "",
@@ -1003,6 +1046,12 @@ def report(results: Sequence[SizeResult], run: RunInfo) -> str:
             "",
         ]
     parts += [
+        "How much of this the synthetic catalogue's regularity gives (gzip KB of the vi files; "
+        "products numbered in name order as built, then with the numbering shuffled, a "
+        "pessimistic bound for a real catalogue, see `order_check`):",
+        "",
+        order_table(results),
+        "",
         "Largest responses of page + first query:",
         "",
         largest_note(results),
@@ -1038,13 +1087,6 @@ def write_docs(text: str) -> None:
 # --- main ---------------------------------------------------------------------------------------
 
 
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
@@ -1076,7 +1118,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         started = time.perf_counter()
         WORK.mkdir(parents=True, exist_ok=True)
         info = machine()
-        info["Pagefind"] = _version("pagefind")
         node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False)
         info["Node"] = node.stdout.strip()
         command = ("python -m bench.search " + " ".join(argv)).strip()

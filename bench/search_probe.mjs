@@ -2,25 +2,22 @@
 //
 //   node bench/search_probe.mjs CONFIG.json   → one JSON object on stdout
 //
-// CONFIG: { site, page, query, warmup, filter: {key: value}, rounds, uiRounds, viewport: [w, h],
-//           dpr, chrome, typing: [{name, delay} | {name, link}], latency: [{name, link, ui}] }
+// CONFIG: { site, page, query, filter: {key: value}, rounds, viewport: [w, h], dpr, chrome,
+//           typing: [{name, delay} | {name, link}] }
 //
 // 1. Transfer: for each typing mode, a fresh browser context (phone viewport, touch, an
 //    empty HTTP cache) opens the search page, waits for the first results, taps the search box, types the
 //    query with `delay` ms between keys and waits for the results; a `link` mode opens the page
 //    with that query string (`?tim=…`, the search box's field) instead and types nothing. Every response is recorded with
 //    its phase (open / query), status, type and transferred bytes.
-// 2. Latency: for each `latency` entry, another fresh context opens the page (plus `link`); in
-//    the page, Pagefind (the page's own pagefind.js module) is timed per prefix of the query,
-//    then (if `ui`) the page's own search box.
+// 2. Latency: another fresh context opens the page; the page's own search box is timed per
+//    prefix of the query, `rounds` times, without and with the filter ticked.
 //
-// Bytes: Chrome's CDP `Network.loadingFinished.encodedDataLength` (body as sent + headers) is
-// exact but a page's CDP session does not see requests made inside Web Workers, and Pagefind
-// fetches its wasm, index chunks and fragments from its worker. So every response is taken from
-// Playwright's context-wide events: response headers size + the encoded body (Content-Length,
-// which verify/server.mjs always sends: the gzip size for text, the file size otherwise). For
-// requests the page session sees, the CDP figure is recorded too and the largest difference
-// reported, as a check of the method.
+// Bytes: every response from Playwright's context-wide events, headers size + the encoded body
+// (Content-Length, which verify/server.mjs always sends: the gzip size for text, the file size
+// otherwise). For the requests the page's CDP session sees (`Network.loadingFinished.
+// encodedDataLength`: body as sent + headers, exact), the CDP figure is recorded too and the
+// largest difference reported, as a check of the method.
 import { createRequire } from 'node:module';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -175,33 +172,17 @@ async function transfer(browser, base, mode) {
   return out;
 }
 
-// In the page: Pagefind itself, per prefix, then the page's own search box.
-async function inPage({ query, warmup, filter, rounds, uiRounds }) {
-  const root = document.getElementById('ocop-search');
-  const pagefind = await import(new URL(root.dataset.pagefind, document.baseURI).href);
+// In the page: its own search box, per prefix of the query, without and with the filter ticked.
+// From the input event to the first frame after the page shows the results (status written,
+// list no longer busy), less the page's 120 ms typing pause: matching, facet counts, ordering,
+// the cards.
+async function inPage({ query, filter, rounds }) {
   const prefixes = [...query].map((_, i) => query.slice(0, i + 1));
-  const filters = Object.fromEntries(Object.entries(filter).map(([k, v]) => [k, { any: [v] }]));
-  async function once(term, options) {
-    const started = performance.now();
-    const search = await pagefind.search(term, options);
-    await Promise.all(search.results.slice(0, 24).map((r) => r.data()));
-    return { ms: performance.now() - started, results: search.results.length };
-  }
-  await once(warmup, { sort: undefined });
-  const out = { pagefind: {}, ui: {} };
-  for (const [name, options] of [['plain', { sort: undefined }], ['filter', { filters, sort: undefined }]]) {
-    out.pagefind[name] = [];
-    for (let round = 0; round < rounds; round += 1) {
-      for (const prefix of prefixes) out.pagefind[name].push({ round, prefix, ...(await once(prefix, options)) });
-    }
-  }
-  // The page's own search box: from the input event to the first frame after the page shows the
-  // results (status written, list no longer busy), less the page's 120 ms typing pause; includes
-  // the re-ranking, the facet counts and the cards. With the filter, the page also runs one
-  // search per active facet for that facet's counts.
   const input = document.getElementById('ocop-q');
   const list = document.getElementById('ocop-results');
+  const status = document.getElementById('ocop-status');
   const frame = () => new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+  const count = () => parseInt(status.textContent.replace(/[^0-9]/g, ''), 10) || 0;
   function uiOnce(value) {
     return new Promise((resolve) => {
       let started = 0;
@@ -209,7 +190,7 @@ async function inPage({ query, warmup, filter, rounds, uiRounds }) {
         if (list.hasAttribute('aria-busy')) return;
         observer.disconnect();
         await frame();
-        resolve({ ms: performance.now() - started - 120 });
+        resolve({ ms: performance.now() - started - 120, results: count() });
       });
       observer.observe(list, { attributes: true, attributeFilter: ['aria-busy'] });
       input.value = value;
@@ -217,38 +198,35 @@ async function inPage({ query, warmup, filter, rounds, uiRounds }) {
       input.dispatchEvent(new Event('input', { bubbles: true }));
     });
   }
-  if (!uiRounds) return out;
+  const out = {};
   for (const name of ['plain', 'filter']) {
     if (name === 'filter') {
       for (const [key, value] of Object.entries(filter)) {
         const box = document.querySelector(`#ocop-facets input[name="${CSS.escape(key)}"][value="${CSS.escape(value)}"]`);
-        if (!box) { out.ui.filter = { missing: `${key}=${value}` }; return out; }
+        if (!box) { out.filter = { missing: `${key}=${value}` }; return out; }
         box.checked = true;
       }
     }
-    out.ui[name] = [];
-    for (let round = 0; round < uiRounds; round += 1) {
-      await uiOnce(''); // back to no query (with the filter ticked, it is part of this search)
-      for (const prefix of prefixes) out.ui[name].push({ round, prefix, ...(await uiOnce(prefix)) });
+    out[name] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      await uiOnce(' '); // no words (with the filter ticked, it is part of this search)
+      for (const prefix of prefixes) out[name].push({ round, prefix, ...(await uiOnce(prefix)) });
     }
   }
   return out;
 }
 
-async function latency(browser, base, { name, link, ui }) {
+async function latency(browser, base) {
   const context = await browser.newContext(contextOptions());
   const page = await context.newPage();
   const rec = recorder(context);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(base + config.page + (link || ''), { waitUntil: 'load' });
+  await page.goto(base + config.page, { waitUntil: 'load' });
   await rec.settle(() => page.evaluate(resultsShown));
-  const out = await page.evaluate(inPage, {
-    query: config.query, warmup: config.warmup, filter: config.filter, rounds: config.rounds,
-    uiRounds: ui ? config.uiRounds : 0,
-  });
+  const out = await page.evaluate(inPage, { query: config.query, filter: config.filter, rounds: config.rounds });
   await context.close();
-  return { name, link: link || '', ...out, errors };
+  return { ...out, errors };
 }
 
 const srv = await serve(config.site);
@@ -256,8 +234,7 @@ const browser = await chromium.launch({ executablePath: config.chrome, args: CHR
 try {
   const result = { browser: `Chromium ${browser.version()}`, node: process.version, transfer: [] };
   for (const mode of config.typing) result.transfer.push(await transfer(browser, srv.base, mode));
-  result.latency = [];
-  if (config.rounds > 0) for (const entry of config.latency) result.latency.push(await latency(browser, srv.base, entry));
+  result.latency = config.rounds > 0 ? await latency(browser, srv.base) : {};
   for (const run of result.transfer) {
     for (const r of run.records) r.url = r.url.startsWith(srv.base) ? r.url.slice(srv.base.length) : r.url;
     for (const c of run.cdp) c.url = c.url.startsWith(srv.base) ? c.url.slice(srv.base.length) : c.url;

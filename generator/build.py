@@ -516,12 +516,12 @@ def build(
 
     qr_cache = qr.QrCache(project.cache_dir / "qr")
     codes = qr.catalogue_codes(cat, settings.site_url, settings.qr_error, qr_cache)
-    search_docs: list[search.SearchDoc] = []
+    search_indexes: list[search.SearchIndex] = []
     for lang in LANGS:
-        pages, blocks, docs = render_language(
+        pages, blocks, index = render_language(
             cat, photos, lang, illustrative=settings.illustrative, codes=codes
         )
-        search_docs += docs
+        search_indexes.append(index)
         pages.update(content_pages(project, lang, blocks, diag))
         diag.raise_if_errors()
         write_tree(project.docs_dir(lang), pages)
@@ -552,7 +552,7 @@ def build(
         redirects = permalinks.plan_redirects(cat)
         permalinks.write_stubs(release, redirects, settings.site_url)
         permalinks.write_host_rules(release, redirects, settings.site_url)
-        search.write_search_index(release, search_docs)
+        search.write_search_index(release, search_indexes)
         patch_material_bundle(release)
         headers.write_security_headers(release)
         report = checks.CheckReport()

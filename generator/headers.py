@@ -44,9 +44,7 @@ def content_security_policy(script_hashes: Iterable[str], frame_ancestors: str =
     return "; ".join(
         [
             "default-src 'self'",
-            # 'wasm-unsafe-eval' lets the catalogue search (Pagefind) compile its WebAssembly
-            # module, served from this site; it allows no JavaScript eval.
-            "script-src 'self' 'wasm-unsafe-eval' " + " ".join(script_hashes),
+            "script-src 'self' " + " ".join(script_hashes),
             "style-src 'self'",
             "img-src 'self' data:",
             "font-src 'self'",

@@ -162,6 +162,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "search_results": "{n} sản phẩm",
         "search_none": "Không có sản phẩm phù hợp. Thử bỏ bớt bộ lọc hoặc gõ từ khác.",
         "search_loading": "Đang tìm…",
+        "search_error": "Không tải được dữ liệu tìm kiếm. Hãy kiểm tra kết nối mạng rồi thử lại.",
         "search_noscript": "Ô tìm kiếm và bộ lọc cần JavaScript. Không có JavaScript, bạn vẫn xem "
         "được toàn bộ sản phẩm trong danh mục và theo nhóm, hạng sao, xã:",
         "search_more_values": "Các giá trị khác: gõ tên vào ô tìm kiếm",
@@ -334,6 +335,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "search_results": "{n} products",
         "search_none": "No matching products. Try fewer filters or other words.",
         "search_loading": "Searching…",
+        "search_error": "The search data could not be loaded. Check the connection and try again.",
         "search_noscript": "The search box and filters need JavaScript. Without it you can still "
         "browse every product in the catalogue and by group, stars and commune:",
         "search_more_values": "Other values: type the name in the search box",
@@ -382,6 +384,12 @@ def format_money(amount: int, lang: Lang) -> str:
     if lang == "vi":
         return grouped.replace(",", ".") + "\u00a0₫"
     return f"VND\u00a0{grouped}"
+
+
+def format_count(value: int, lang: Lang) -> str:
+    """1000 → "1.000" (vi) or "1,000" (en), as the browser's Intl.NumberFormat writes it."""
+    grouped = f"{value:,}"
+    return grouped.replace(",", ".") if lang == "vi" else grouped
 
 
 def format_number(value: float, lang: Lang) -> str:

@@ -29,7 +29,7 @@ from . import search
 from .catalogue import Catalogue, Group
 from .errors import Lang
 from .fields import I18n
-from .i18n import LABELS, format_date, format_money, format_number
+from .i18n import LABELS, format_count, format_date, format_money, format_number
 from .images import Photo as ImagePhoto
 from .qr import Code
 from .schema import Commune, Producer, Product
@@ -383,13 +383,20 @@ class Renderer:
         producers = sorted(self.cat.producers.values(), key=lambda p: fold(p.name.vi))
         return self._render("producers.md.j2", ctx, meta, producers=producers)
 
-    def search_page(self) -> str:
+    def search_index(self) -> search.SearchIndex:
+        """The catalogue search index of this language (generator/search.py)."""
         ctx = self.context(page_dir("search"))
-        published = self.cat.published
-        counts = search.facet_counts(self.cat, ((p, self.state(p)) for p in published), self.lang)
+        entries = [
+            search.Entry(p, self.state(p), str(self.card(ctx, p)))
+            for p in self.sorted(self.cat.published)
+        ]
+        return search.build_index(self.cat, entries, self.lang)
+
+    def search_page(self, index: search.SearchIndex) -> str:
+        ctx = self.context(page_dir("search"))
         labels = {
             key: self.t[key]
-            for key in ("search_results", "search_none", "search_loading", "stars_label")
+            for key in ("search_results", "search_none", "search_loading", "search_error")
         }
         meta = {
             "title": self.t["search"],
@@ -398,25 +405,28 @@ class Renderer:
             "search": {"exclude": True},
             "ocop": {"kind": "search"},
         }
+        first = self.sorted(self.cat.published)[: search.FIRST_CARDS]
+        total = len(self.cat.published)
+
+        def data_block(data: Any) -> Markup:
+            # A JSON data block: "</" is escaped so no text can close the <script> element.
+            return Markup(json.dumps(data, ensure_ascii=False).replace("</", "<\\/"))
+
         return self._render(
             "search.md.j2",
             ctx,
             meta,
             facets=search.FACETS,
-            counts=counts,
+            counts=index.counts,
             more_producers=len(self.cat.producers) > search.MAX_FACET_VALUES,
-            total=len(published),
-            # A JSON data block: "</" is escaped so no text can close the <script> element.
-            labels_json=Markup(json.dumps(labels, ensure_ascii=False).replace("</", "<\\/")),
+            total=total,
+            status=self.label("search_results", n=format_count(total, self.lang)),
+            cards=[self.card(ctx, p) for p in first],
+            more=total > len(first),
+            index_json=data_block(index.manifest),
+            index_base=f"{ctx.root}{search.SEARCH_DIR}/{self.lang}/",
+            labels_json=data_block(labels),
         )
-
-    def search_docs(self) -> list[search.SearchDoc]:
-        """Pagefind documents of every published product, with the search page's cards."""
-        ctx = self.context(page_dir("search"))
-        return [
-            search.search_document(self.cat, p, self.lang, self.state(p), self.card(ctx, p))
-            for p in self.cat.published
-        ]
 
     def sorted(self, products: Iterable[Product]) -> list[Product]:
         return sorted(products, key=lambda p: (fold(p.name.get(self.lang)), p.id))
@@ -482,9 +492,9 @@ def render_language(
     *,
     illustrative: bool,
     codes: dict[str, list[Code]] | None = None,
-) -> tuple[dict[str, str], dict[str, str], list[search.SearchDoc]]:
-    """Every generated page (docs-relative path → Markdown), snippet block and search document of
-    one language."""
+) -> tuple[dict[str, str], dict[str, str], search.SearchIndex]:
+    """Every generated page (docs-relative path → Markdown), snippet block and the search index
+    of one language."""
     r = Renderer(catalogue, photos, lang, illustrative=illustrative, codes=codes)
     t = r.t
     cat = catalogue
@@ -501,7 +511,8 @@ def render_language(
     for producer in cat.producers.values():
         pages[page_dir("producer", producer.id) + "index.md"] = r.producer_page(producer)
     pages[page_dir("producers") + "index.md"] = r.producers_index()
-    pages[page_dir("search") + "index.md"] = r.search_page()
+    index = r.search_index()
+    pages[page_dir("search") + "index.md"] = r.search_page(index)
     area = r.plain(cat.region.area)
     listing(
         page_dir("catalogue"),
@@ -553,4 +564,4 @@ def render_language(
         "featured.md": r.block("featured", products=r.sorted(featured)),
         "browse.md": r.block("browse"),
     }
-    return pages, blocks, r.search_docs()
+    return pages, blocks, index

@@ -40,20 +40,33 @@ export async function checkCatalogueSearch(base, browser) {
     // English names keep the place name "Nâm Nung".
     for (const [lang, prefix, query, accented, upper] of [['vi', '', 'ca phe', 'cà phê', 'CA PHÊ'], ['en', 'en/', 'nam nung', 'Nâm Nung', 'NÂM NUNG']]) {
       const all = await cardNames(page, `${base}${prefix}danh-muc/`);
-      // (a) no query: every product, in the catalogue's order (alphabetical by folded name)
+      // (a) no query: every product, in the catalogue's order (alphabetical by folded name),
+      // built into the page: nothing is fetched from the index.
+      const fetched = [];
+      const watch = (request) => { if (request.url().includes('/search-index/')) fetched.push(request.url()); };
+      page.on('request', watch);
       await page.goto(`${base}${prefix}tim-kiem/`, { waitUntil: 'load' });
       await settled(page);
+      await page.waitForTimeout(300);
+      page.off('request', watch);
       let shown = await results(page);
       const total = await page.locator('#ocop-status').textContent();
       if (!sameSet(shown, all)) fails.push(`${lang}: empty query shows ${shown.length} products, catalogue has ${all.length}`);
-      // The counts the script shows with nothing chosen equal the counts built into the page.
+      if (fetched.length) fails.push(`${lang}: the search page as opened fetched ${fetched.join(', ')}`);
+      // Sorted by name, the script computes the list and the counts from the index files: the
+      // catalogue's order, and the counts built into the page.
+      await page.goto(`${base}${prefix}tim-kiem/?sx=ten`, { waitUntil: 'load' });
+      await settled(page);
+      const sorted = await results(page);
+      if (sorted.join('|') !== all.slice(0, sorted.length).join('|') || !sorted.length) fails.push(`${lang}: ?sx=ten shows ${JSON.stringify(sorted)}, the catalogue ${JSON.stringify(all)}`);
       const counts = await page.evaluate(async () => {
         const read = (root) => [...root.querySelectorAll('#ocop-facets label')].map((l) => `${l.querySelector('input').name}=${l.querySelector('input').value}:${l.querySelector('[data-count]').textContent}`);
         const built = new DOMParser().parseFromString(await (await fetch(location.pathname)).text(), 'text/html');
         return { live: read(document), built: read(built) };
       });
       if (counts.live.join('|') !== counts.built.join('|') || !counts.live.length) fails.push(`${lang}: live facet counts ${JSON.stringify(counts.live)} differ from the built ones ${JSON.stringify(counts.built)}`);
-      details.push(`${lang}: ${shown.length}/${all.length} products with no query ("${norm(total)}"), ${counts.live.length} facet counts as built`);
+      details.push(`${lang}: ${shown.length}/${all.length} products with no query ("${norm(total)}"), no index request; ?sx=ten: catalogue order, ${counts.live.length} facet counts computed = built`);
+      await page.goto(`${base}${prefix}tim-kiem/`, { waitUntil: 'load' }); // best match again
       // (b) diacritics: unaccented, accented and upper case give the same set, which holds every
       // product whose folded name contains the query, those first.
       const named = all.filter((n) => fold(n).includes(fold(query)));
