@@ -9,7 +9,7 @@ CHROME_PATH ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site build check serve test lint typecheck bench golden clean help debs qr-sheet
+.PHONY: site build check serve test lint typecheck bench golden clean help debs pdf-libs qr-sheet
 
 help:
 	@echo "make site    - build the sample catalogue into public/ (vi at /, en at /en/)"
@@ -28,7 +28,17 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
 	touch $(STAMP)
 
-site build: $(STAMP)
+# Debian libraries WeasyPrint (PDF spec sheets) loads at run time: installed when the import
+# fails and possible (root), otherwise the command to run is printed.
+PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libfontconfig1
+pdf-libs: $(STAMP)
+	@if ! $(PY) -c 'import weasyprint' >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_DEBS) >/dev/null; \
+	  else echo "error: WeasyPrint needs Debian's $(PDF_DEBS): sudo apt-get install $(PDF_DEBS)"; exit 1; fi; \
+	fi
+
+site build: $(STAMP) pdf-libs
 	$(PY) -m generator build
 
 check: $(STAMP)
@@ -59,7 +69,7 @@ debs:
 	  else echo "note: run 'sudo apt-get install $(DEBS)' to run the nginx test"; fi; \
 	fi
 
-test: $(STAMP) debs lint typecheck
+test: $(STAMP) debs pdf-libs lint typecheck
 	$(PY) -m pytest -q
 
 # Build benchmark (bench/run.py), then the catalogue search page in headless Chromium
