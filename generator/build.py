@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from . import checks, headers, permalinks, publish, qr, search
+from . import checks, headers, permalinks, publish, qr, search, sitemaps
 from .catalogue import Catalogue, load_catalogue
 from .errors import LANGS, ContentError, Diagnostics, Lang, Message, Severity, msg
 from .i18n import LABELS
@@ -553,6 +553,7 @@ def build(
         permalinks.write_stubs(release, redirects, settings.site_url)
         permalinks.write_host_rules(release, redirects, settings.site_url)
         search.write_search_index(release, search_indexes)
+        sitemaps.write_sitemaps(release, cat, settings.site_url)
         patch_material_bundle(release)
         headers.write_security_headers(release)
         report = checks.CheckReport()
