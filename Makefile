@@ -57,19 +57,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-# Debian packages the tests use: nginx answers the generated redirect rules for real. Installed
-# when missing and possible (root); otherwise those tests are skipped with the reason.
-DEBS := nginx-light
+# Debian packages the tests use: nginx answers the generated redirect rules for real; poppler's
+# pdftotext reads the printed product page and the PDF spec sheets back. Installed when missing
+# and possible (root); otherwise those tests are skipped with the reason.
+DEBS := nginx-light poppler-utils
 debs:
-	@if ! command -v nginx >/dev/null && ! test -x /usr/sbin/nginx; then \
+	@if ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || ! command -v pdftotext >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS) >/dev/null) \
 	      && (service nginx stop >/dev/null 2>&1 || true) \
-	      || echo "warning: could not install $(DEBS); the nginx test will be skipped"; \
-	  else echo "note: run 'sudo apt-get install $(DEBS)' to run the nginx test"; fi; \
+	      || echo "warning: could not install $(DEBS); the nginx and PDF text tests will be skipped"; \
+	  else echo "note: run 'sudo apt-get install $(DEBS)' to run the nginx and PDF text tests"; fi; \
 	fi
 
-test: $(STAMP) debs pdf-libs lint typecheck
+test: $(STAMP) debs pdf-libs chromium lint typecheck
 	$(PY) -m pytest -q
 
 # Build benchmark (bench/run.py), then the catalogue search page in headless Chromium

@@ -23,7 +23,18 @@ from typing import Any
 
 import yaml
 
-from . import checks, headers, permalinks, publish, qr, search, sitemaps
+from . import (
+    checks,
+    exports,
+    headers,
+    permalinks,
+    publish,
+    qr,
+    search,
+    share,
+    sitemaps,
+    specsheet,
+)
 from .catalogue import Catalogue, load_catalogue
 from .errors import LANGS, ContentError, Diagnostics, Lang, Message, Severity, msg
 from .i18n import LABELS
@@ -264,6 +275,29 @@ def _splice_blocks(text: str, blocks: Mapping[str, str], display: str, diag: Dia
     return BLOCK_LINE.sub(replace, text)
 
 
+def keep_former_spec_sheets(release: Path, cat: Catalogue) -> None:
+    """A renamed product's spec sheets stay at their old addresses too (buyers filed the links;
+    the old pages are redirects, a PDF link has no such fallback on a plain static host)."""
+    for product in cat.published:
+        for former in product.former_ids:
+            for lang in LANGS:
+                source = release / specsheet.pdf_path(product.id, lang)
+                target = release / specsheet.pdf_path(former, lang)
+                if source.is_file() and not target.exists():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.link(source, target)
+
+
+def share_footer(settings: SiteSettings) -> dict[Lang, str]:
+    """The footer line of the share images: the site, and for sample data a warning that
+    travels with the picture."""
+    out: dict[Lang, str] = {}
+    for lang in LANGS:
+        note = f" · {LABELS[lang]['illustrative_short']}" if settings.illustrative else ""
+        out[lang] = f"{share.SITE_NAME}{note}"
+    return out
+
+
 def mkdocs_config(project: Project, settings: SiteSettings, lang: Lang) -> dict[str, Any]:
     """The per-language config: it inherits everything else from the project's mkdocs.yml."""
     names = {code: LABELS[code]["lang_name"] for code in LANGS}
@@ -379,6 +413,9 @@ _TOOLS = (
     "segno",
     "nh3",
     "pyyaml",
+    "openpyxl",
+    "weasyprint",
+    "pydyf",
 )
 
 
@@ -512,6 +549,11 @@ def build(
     diag.extend(image_problems)
     diag.raise_if_errors()
     result.renditions_made, result.renditions_cached = stats.made, stats.cached
+    shares, share_stats = share.share_images(
+        cat, photos, project.cache_dir / "share", workers=workers, site_name=share_footer(settings)
+    )
+    result.renditions_made += share_stats.made
+    result.renditions_cached += share_stats.cached
     t = lap("images", t)
 
     qr_cache = qr.QrCache(project.cache_dir / "qr")
@@ -519,7 +561,13 @@ def build(
     search_indexes: list[search.SearchIndex] = []
     for lang in LANGS:
         pages, blocks, index = render_language(
-            cat, photos, lang, illustrative=settings.illustrative, codes=codes
+            cat,
+            photos,
+            lang,
+            illustrative=settings.illustrative,
+            codes=codes,
+            site_url=settings.site_url,
+            shares=shares,
         )
         search_indexes.append(index)
         pages.update(content_pages(project, lang, blocks, diag))
@@ -546,14 +594,58 @@ def build(
         (project.build_dir / "site-vi").rename(release)
         (project.build_dir / "site-en").rename(release / "en")
         link_renditions(release, cat, photos)
+        share.write_share_images(release, shares)
         qr.write_codes(release, [c for product in codes.values() for c in product], qr_cache)
         former = qr.former_codes(cat, settings.site_url, settings.qr_error, qr_cache)
         qr.write_codes(release, former, qr_cache)
+        # PDF spec sheets: before the checks, which follow the product pages' links to them.
+        try:
+            pdfs = specsheet.write_spec_sheets(
+                release,
+                cat,
+                photos,
+                codes,
+                site_url=settings.site_url,
+                illustrative=settings.illustrative,
+                cache_dir=project.cache_dir / "pdf",
+                qr_cache=qr_cache,
+                site_names={
+                    lang: names["site_name"]
+                    for lang, names in settings.languages.items()
+                    if names.get("site_name")
+                },
+                workers=workers,
+            )
+        except specsheet.SpecSheetFailed as exc:
+            raise BuildFailed(str(exc)) from exc
+        timings["pdf"] = pdfs.seconds
+        keep_former_spec_sheets(release, cat)
+        for sheet in pdfs.too_long:
+            diag.warning(
+                f"products/{sheet.sheet.product_id}/product.yaml",
+                0,
+                0,
+                "",
+                msg(
+                    "bảng thông số PDF ({lang}) dài {n} trang, quá {most} trang: hãy rút gọn",
+                    "the PDF spec sheet ({lang}) runs to {n} pages, over {most}: shorten it",
+                    lang=sheet.sheet.lang,
+                    n=sheet.pages,
+                    most=specsheet.MAX_PAGES,
+                ),
+            )
         redirects = permalinks.plan_redirects(cat)
         permalinks.write_stubs(release, redirects, settings.site_url)
         permalinks.write_host_rules(release, redirects, settings.site_url)
         search.write_search_index(release, search_indexes)
         sitemaps.write_sitemaps(release, cat, settings.site_url)
+        exports.write_exports(
+            release,
+            cat,
+            site_url=settings.site_url,
+            today=cat.today,
+            illustrative=settings.illustrative,
+        )
         patch_material_bundle(release)
         headers.write_security_headers(release)
         report = checks.CheckReport()

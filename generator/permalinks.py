@@ -229,8 +229,13 @@ def read_lock(path: Path) -> Lock:
     return Lock(entries, problems)
 
 
-LOCKED_FILES = re.compile(r"^/(?:en/)?qr/.+\.(?:svg|png)$")
-"""Besides pages, these downloadable files are promised too (printers link to them)."""
+LOCKED_FILES = re.compile(
+    r"^/(?:(?:en/)?qr/.+\.(?:svg|png)"
+    r"|du-lieu/.+\.(?:json|csv|xlsx)"
+    r"|(?:en/)?san-pham/[^/]+/[^/]+\.pdf)$"
+)
+"""Besides pages, these downloadable files are promised too: printers link to the QR files,
+buyers and other sites to the data exports and spec sheets."""
 
 
 def published_paths(release: Path) -> set[str]:

@@ -15,7 +15,7 @@ import html
 import json
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,14 +25,15 @@ import markdown
 import nh3
 from markupsafe import Markup
 
-from . import search
+from . import search, structured
 from .catalogue import Catalogue, Group
-from .errors import Lang
+from .errors import LANGS, Lang
 from .fields import I18n
 from .i18n import LABELS, format_count, format_date, format_money, format_number
 from .images import Photo as ImagePhoto
 from .qr import Code
 from .schema import Commune, Producer, Product
+from .share import ShareImage
 from .text import escape_md, fold
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -130,9 +131,14 @@ class Renderer:
         *,
         illustrative: bool,
         codes: dict[str, list[Code]] | None = None,
+        site_url: str = "",
+        shares: Mapping[tuple[str, Lang], ShareImage] | None = None,
     ) -> None:
         self.cat = catalogue
         self.codes = codes or {}
+        self.site_url = site_url
+        """The site's root URL (the Vietnamese site; English pages live under `en/`)."""
+        self.shares = shares or {}
         self._cards: dict[tuple[str, str, str], tuple[Markup, bool]] = {}
         self.photos = photos
         self.lang = lang
@@ -287,7 +293,7 @@ class Renderer:
         # (the product page is a QR landing on a phone); the producer page lists them all.
         others = [p for p in self.cat.products_of(producer.id) if p.id != product.id]
         siblings = self.sorted(others)[:MAX_SIBLINGS]
-        meta = {
+        meta: dict[str, Any] = {
             "title": product.name.get(self.lang),
             "description": product.summary.get(self.lang),
             "search": {"exclude": True},
@@ -298,12 +304,40 @@ class Renderer:
                 "updated": product.provenance.updated.isoformat(),
             },
         }
-        return self._render(
+        # The buyers' downloads: the PDF spec sheets (written beside the page of each language by
+        # generator/specsheet.py) and the product's JSON record (one file for both languages).
+        # Imported here, not at the top: specsheet imports this module (it renders with Renderer).
+        from .specsheet import pdf_path
+
+        here = ("" if self.lang == "vi" else f"{self.lang}/") + ctx.dir
+        downloads = {
+            "pdf": posixpath.relpath(pdf_path(product.id, self.lang), here),
+            "pdf_other": [
+                {
+                    "href": posixpath.relpath(pdf_path(product.id, other), here),
+                    "lang": other,
+                    "name": LABELS[other]["lang_name"],
+                }
+                for other in LANGS
+                if other != self.lang
+            ],
+            # The JSON export's path (one file per product, shared by both languages).
+            "json": f"{ctx.root}du-lieu/san-pham/{product.id}.json",
+        }
+        print_code = next(
+            (c for c in self.codes.get(product.id, []) if c.key == f"p/{product.id}"), None
+        )
+        shared = self.shares.get((product.id, self.lang))
+        if shared is not None and self.site_url:
+            meta["ocop"]["share_image"] = self.site_url + shared.path
+        page = self._render(
             "product.md.j2",
             ctx,
             meta,
             p=product,
             producer=producer,
+            downloads=downloads,
+            print_code=print_code,
             siblings=siblings,
             more_siblings=len(others) > len(siblings),
             group=self.cat.taxonomy.group_of(product.ocop_category),
@@ -311,6 +345,49 @@ class Renderer:
             commune_old=self.cat.region.old[product.place.commune_old],
             commune_new=self.cat.commune_new(product),
         )
+        return page + self._product_ld(ctx, product)
+
+    def _url(self, directory: str) -> str:
+        """Absolute URL of a page folder of this language."""
+        return self.site_url + ("" if self.lang == "vi" else f"{self.lang}/") + directory
+
+    def _product_ld(self, ctx: PageContext, product: Product) -> str:
+        """schema.org JSON-LD of a product page (generator/structured.py); none without a
+        site URL (absolute URLs are required)."""
+        if not self.site_url:
+            return ""
+        images = []
+        shared = self.shares.get((product.id, self.lang))
+        photo = product.main_photo
+        image = self.photos.get(self.cat.photo_files[(product.id, photo.file)]) if photo else None
+        if image is not None:
+            widest = image.by_format("jpeg")[-1]
+            images.append(f"{self.site_url}{IMAGE_ROOT}/{product.id}/{widest.name}")
+        if shared is not None:
+            images.append(self.site_url + shared.path)
+        page_url = self._url(ctx.dir)
+        group = self.cat.taxonomy.group_of(product.ocop_category)
+        data = structured.product_ld(
+            self.cat,
+            product,
+            self.lang,
+            site_url=self.site_url,
+            page_url=page_url,
+            producer_url=self._url(page_dir("producer", product.producer)),
+            images=images,
+            today=self.cat.today,
+        )
+        crumbs = structured.breadcrumbs(
+            [
+                (self.t["catalogue"], self._url(page_dir("catalogue"))),
+                (
+                    self.t["group_title"].format(name=group.name.get(self.lang)),
+                    self._url(page_dir("group", group.slug)),
+                ),
+                (product.name.get(self.lang), page_url),
+            ]
+        )
+        return f"\n{structured.script(data)}\n{structured.script(crumbs)}\n"
 
     def qr_page(self, product: Product) -> str:
         ctx = self.context(page_dir("product", product.id) + "qr/")
@@ -363,7 +440,7 @@ class Renderer:
             "search": {"exclude": True},
             "ocop": {"id": producer.id, "kind": "producer"},
         }
-        return self._render(
+        page = self._render(
             "producer.md.j2",
             ctx,
             meta,
@@ -371,6 +448,14 @@ class Renderer:
             products=self.sorted(self.cat.products_of(producer.id)),
             commune_old=self.cat.region.old[producer.commune_old],
         )
+        if not self.site_url:
+            return page
+        url = self._url(ctx.dir)
+        crumbs = structured.breadcrumbs(
+            [(self.t["producers"], self._url(page_dir("producers"))), (name, url)]
+        )
+        data = structured.producer_ld(self.cat, producer, self.lang, url)
+        return f"{page}\n{structured.script(data)}\n{structured.script(crumbs)}\n"
 
     def producers_index(self) -> str:
         ctx = self.context(page_dir("producers"))
@@ -435,6 +520,33 @@ class Renderer:
         """A snippet for hand-written pages (included at the site root: index.md)."""
         return self._template(f"{name}.md.j2", self.context(""), **data)
 
+    def open_data_blocks(self) -> dict[str, str]:
+        """The generated parts of the open data page (content/<lang>/du-lieu/index.md)."""
+        # Imported here: exports builds its records with this module's Renderer.
+        from . import exports
+
+        t = self.t
+        ctx = self.context(f"{exports.DATA_DIR}/")
+        files = [(exports.CATALOGUE_JSON, "JSON", t["open_data_all"])]
+        for ext, kind in (("xlsx", "Excel (XLSX)"), ("csv", "CSV (UTF-8)")):
+            for lang in ("vi", "en"):
+                path = exports.table_path(lang, ext)  # type: ignore[arg-type]
+                files.append((path, kind, t["open_data_rows_" + lang]))
+        files += [
+            (exports.product_json_path(t["open_data_id"]), "JSON", t["open_data_one"]),
+            (exports.PRODUCT_SCHEMA, "JSON Schema", t["open_data_schema_product"]),
+            (exports.CATALOGUE_SCHEMA, "JSON Schema", t["open_data_schema_catalogue"]),
+        ]
+        return {
+            # Included by the page at du-lieu/: links relative to it.
+            "open-data-files.md": self._template(
+                "open-data-files.md.j2", ctx, files=files, licence=exports.DATA_LICENCE
+            ),
+            "open-data-fields.md": self._template(
+                "open-data-fields.md.j2", ctx, fields=exports.field_reference(self.lang)
+            ),
+        }
+
     def browse_data(self) -> dict[str, Any]:
         published = self.cat.published
         groups: list[tuple[Group, int]] = []
@@ -492,10 +604,20 @@ def render_language(
     *,
     illustrative: bool,
     codes: dict[str, list[Code]] | None = None,
+    site_url: str = "",
+    shares: Mapping[tuple[str, Lang], ShareImage] | None = None,
 ) -> tuple[dict[str, str], dict[str, str], search.SearchIndex]:
     """Every generated page (docs-relative path → Markdown), snippet block and the search index
     of one language."""
-    r = Renderer(catalogue, photos, lang, illustrative=illustrative, codes=codes)
+    r = Renderer(
+        catalogue,
+        photos,
+        lang,
+        illustrative=illustrative,
+        codes=codes,
+        site_url=site_url,
+        shares=shares,
+    )
     t = r.t
     cat = catalogue
     published = cat.published
@@ -563,5 +685,6 @@ def render_language(
     blocks = {
         "featured.md": r.block("featured", products=r.sorted(featured)),
         "browse.md": r.block("browse"),
+        **r.open_data_blocks(),
     }
     return pages, blocks, index

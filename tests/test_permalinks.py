@@ -80,13 +80,19 @@ def test_deleting_a_product_is_refused_and_public_stays(project: Project) -> Non
     build(project, today=TODAY)
     before = os.readlink(project.public)
     lock_before = (project.root / LOCKFILE).read_text(encoding="utf-8")
+    folder = project.root / "products" / "tieu-do-quang-phu"
+    gtins = re.findall(r"(?m)^\s*gtin: \"?(\d+)", (folder / "product.yaml").read_text("utf-8"))
     pid, _ = _remove_product(project)
     with pytest.raises(BuildFailed) as failure:
         build(project, today=TODAY)
     message = str(failure.value)
-    first = read_lock(project.root / LOCKFILE).entries[f"/san-pham/{pid}/"]
+    lock = read_lock(project.root / LOCKFILE)
+    first = lock.entries[f"/san-pham/{pid}/"]
+    # Every path of the product: pages, QR files, spec sheets, data, its GS1 Digital Links.
+    lost = [p for p in lock.entries if pid in p or any(g.zfill(14) in p for g in gtins)]
+    assert gtins and len(lost) > 4
     assert message.startswith(
-        f"{LOCKFILE}: bản dựng này không còn tạo ra 10 đường dẫn đã từng được xuất bản; mã QR in "
+        f"{LOCKFILE}: bản dựng này không còn tạo ra {len(lost)} đường dẫn đã từng được xuất bản; mã QR in "
         "trên bao bì có thể dẫn tới chúng:\n"
         f"  /01/09520260000141/  ({first})\n"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,18 +22,23 @@ class Elements(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
         self.scripts: list[str] = []
-        self._in_script = False
+        """Bodies of the scripts a browser runs."""
+        self.data_blocks: list[tuple[str, str]] = []
+        """(type, body) of the script elements a browser never runs (JSON data, JSON-LD)."""
+        self._script: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, attrs))
-        self._in_script = tag == "script"
+        self._script = (dict(attrs).get("type") or "") if tag == "script" else None
 
     def handle_endtag(self, tag: str) -> None:
-        self._in_script = False
+        self._script = None
 
     def handle_data(self, data: str) -> None:
-        if self._in_script:
+        if self._script in ("", "module", "text/javascript"):
             self.scripts.append(data)
+        elif self._script is not None:
+            self.data_blocks.append((self._script, data))
 
 
 def test_hostile_product_builds_and_nothing_executes(project: Project) -> None:
@@ -55,6 +61,11 @@ def test_hostile_product_builds_and_nothing_executes(project: Project) -> None:
         parsed.feed(html)
         for script in parsed.scripts:
             assert "alert" not in script, path
+        for kind, body in parsed.data_blocks:
+            # Data blocks carry the hostile text as data: still one JSON value, not closed early.
+            assert kind in ("application/json", "application/ld+json", "text/x-ocop-deferred"), kind
+            if kind != "text/x-ocop-deferred":
+                json.loads(body)
         for tag, attrs in parsed.tags:
             assert tag not in ("iframe", "object", "embed", "style"), (path, tag)
             for name, value in attrs:
