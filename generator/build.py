@@ -26,6 +26,7 @@ import yaml
 from . import (
     checks,
     exports,
+    feeds,
     headers,
     permalinks,
     publish,
@@ -324,6 +325,10 @@ def mkdocs_config(project: Project, settings: SiteSettings, lang: Lang) -> dict[
             # writes per-page ones instead.
             "alternate": True,
             "ocop_lang": lang,
+            "ocop_feeds": [
+                {"type": media_type, "title": title, "href": href}
+                for media_type, title, href in feeds.feed_links(lang, site_url=settings.site_url)
+            ],
             "ocop_languages": [
                 {
                     "lang": code,
@@ -639,6 +644,18 @@ def build(
         permalinks.write_host_rules(release, redirects, settings.site_url)
         search.write_search_index(release, search_indexes)
         sitemaps.write_sitemaps(release, cat, settings.site_url)
+        feeds.write_feeds(
+            release,
+            cat,
+            site_url=settings.site_url,
+            shares=shares,
+            site_names={
+                lang: settings.languages[lang]["site_name"]
+                for lang in LANGS
+                if settings.languages.get(lang, {}).get("site_name")
+            },
+            illustrative=settings.illustrative,
+        )
         exports.write_exports(
             release,
             cat,

@@ -232,10 +232,12 @@ def read_lock(path: Path) -> Lock:
 LOCKED_FILES = re.compile(
     r"^/(?:(?:en/)?qr/.+\.(?:svg|png)"
     r"|du-lieu/.+\.(?:json|csv|xlsx)"
+    r"|(?:en/)?tin/[^/]+\.(?:xml|atom|json)"
+    r"|nhung/embed\.js"
     r"|(?:en/)?san-pham/[^/]+/[^/]+\.pdf)$"
 )
-"""Besides pages, these downloadable files are promised too: printers link to the QR files,
-buyers and other sites to the data exports and spec sheets."""
+"""Besides pages, these files are promised too: printers link to the QR files, buyers and other
+sites to the data exports, spec sheets and feeds, and host pages load the embed script."""
 
 
 def published_paths(release: Path) -> set[str]:

@@ -87,6 +87,8 @@ def page_dir(kind: str, key: str = "") -> str:
         "commune": f"xa/{key}/",
         "commune_old": f"xa-cu/{key}/",
         "search": "tim-kiem/",
+        "embed": "nhung/",
+        "embed_guide": "huong-dan-nhung/",
     }
     return dirs[kind]
 
@@ -477,6 +479,91 @@ class Renderer:
         ]
         return search.build_index(self.cat, entries, self.lang)
 
+    def embed_page(self, index: search.SearchIndex) -> str:
+        """The embeddable widget (`/nhung/`, `/en/nhung/`): a product grid or one product's card
+        for other sites' iframes, filtered by its URL (assets/javascripts/ocop-embed.js). No
+        header, navigation or footer (theme_overrides/embed.html); not indexed by search
+        engines (the products have their own pages)."""
+        ctx = self.context(page_dir("embed"))
+        meta = {
+            "title": self.t["embed_title"],
+            "description": self.t["embed_title"],
+            "template": "embed.html",
+            "search": {"exclude": True},
+            "ocop": {"kind": "embed"},
+        }
+        labels = {
+            key: self.t[key]
+            for key in (
+                "search_results",
+                "search_none",
+                "search_error",
+                "embed_more",
+                "embed_missing",
+            )
+        }
+        return self._render(
+            "embed.md.j2",
+            ctx,
+            meta,
+            index_json=self._data_block(index.manifest),
+            labels_json=self._data_block(labels),
+            index_base=f"{ctx.root}{search.SEARCH_DIR}/{self.lang}/",
+        )
+
+    def embed_guide_blocks(self) -> dict[str, str]:
+        """The configurator of the embedding guide (content/<lang>/huong-dan-nhung/index.md):
+        the filter choices, built from the catalogue with their language-neutral keys."""
+        ctx = self.context(page_dir("embed_guide"))
+        published = self.cat.published
+        taxonomy = self.cat.taxonomy
+        used_sets = {p.ocop_category for p in published}
+        producers = sorted(
+            {p.producer for p in published},
+            key=lambda pid: -len(self.cat.products_of(pid)),
+        )[: search.MAX_FACET_VALUES]
+        options = {
+            "nhom": [(g.slug, g.name.get(self.lang)) for g in taxonomy.groups],
+            "loai": [
+                (code, taxonomy.sets[code].name.get(self.lang))
+                for code in sorted(
+                    used_sets, key=lambda c: fold(taxonomy.sets[c].name.get(self.lang))
+                )
+            ],
+            "sao": [(str(n), self.label("stars_label", n=n)) for n in (5, 4, 3)],
+            "xa": [(c.id, c.name) for c in self.cat.region.new.values()],
+            "xa-cu": [
+                (c.id, f"{self.commune_type(c)} {c.name}")
+                for c in self.cat.region.old.values()
+                if any(p.place.commune_old == c.id for p in published)
+            ],
+            "nsx": sorted(
+                ((pid, self.cat.producers[pid].name.get(self.lang)) for pid in producers),
+                key=lambda kv: fold(kv[1]),
+            ),
+        }
+        example = self.sorted(published)[0].id if published else ""
+        return {
+            "embed-configurator.md": self._template(
+                "embed-configurator.md.j2",
+                ctx,
+                options=options,
+                example=example,
+                embed_labels={
+                    "nhom": "facet_group",
+                    "loai": "facet_category",
+                    "sao": "facet_stars",
+                    "xa": "facet_commune",
+                    "xa-cu": "facet_commune_old",
+                    "nsx": "facet_producer",
+                },
+            )
+        }
+
+    def _data_block(self, data: Any) -> Markup:
+        """A JSON data block: "</" is escaped so no text can close the <script> element."""
+        return Markup(json.dumps(data, ensure_ascii=False).replace("</", "<\\/"))
+
     def search_page(self, index: search.SearchIndex) -> str:
         ctx = self.context(page_dir("search"))
         labels = {
@@ -635,6 +722,7 @@ def render_language(
     pages[page_dir("producers") + "index.md"] = r.producers_index()
     index = r.search_index()
     pages[page_dir("search") + "index.md"] = r.search_page(index)
+    pages[page_dir("embed") + "index.md"] = r.embed_page(index)
     area = r.plain(cat.region.area)
     listing(
         page_dir("catalogue"),
@@ -686,5 +774,6 @@ def render_language(
         "featured.md": r.block("featured", products=r.sorted(featured)),
         "browse.md": r.block("browse"),
         **r.open_data_blocks(),
+        **r.embed_guide_blocks(),
     }
     return pages, blocks, index

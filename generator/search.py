@@ -25,7 +25,8 @@ cached for a year; the search page names the current ones):
 - **dates** `d-<hash>.json`: the date of each product's latest certificate (days since
   1970-01-01), loaded only to sort by it.
 - **cards** `c/<set>/<k>.json`: the catalogue's own card markup (same template as the listings),
-  CARDS_PER_FILE products per file. `<set>` is a hash of the products' order, so a product
+  CARDS_PER_FILE products per file; and `sp/<id>.json`, one product's card by its id, for the
+  embedded single-product widget. `<set>` is a hash of the products' order, so a product
   number means the same product in every file of a set; a card's text may change within a set,
   so these files are revalidated, not cached for a year.
 
@@ -50,7 +51,7 @@ from .catalogue import Catalogue
 from .errors import Lang
 from .i18n import LABELS
 from .schema import Product
-from .text import fold
+from .text import fold, slugify
 
 SEARCH_DIR = "search-index"
 """Folder of the index at the site root, one subfolder per language."""
@@ -133,6 +134,29 @@ def facet_values(cat: Catalogue, product: Product, lang: Lang, state: str) -> di
     if any(o.kind == "supermarket" for o in product.where_to_buy):
         values["sieu-thi"] = ["1"]
     return {key: vals for key, vals in values.items() if vals}
+
+
+def facet_keys(cat: Catalogue, product: Product, state: str) -> dict[str, list[str]]:
+    """The same values as facet_values, as language-neutral keys (ids and slugs): the embedded
+    widget's URL parameters (`?nhom=thuc-pham&sao=4`) work on both languages' pages and outlive
+    a renamed label."""
+    current = product.current
+    keys: dict[str, list[str]] = {
+        "nhom": [cat.taxonomy.group_of(product.ocop_category).slug],
+        "loai": [product.ocop_category],
+        "xa": [cat.commune_new(product).id],
+        "xa-cu": [product.place.commune_old],
+        "nsx": [product.producer],
+        "cn": [slugify(name) for name in sorted({c.name for c in product.other_certifications})],
+        "hieu-luc": [state],
+    }
+    if current is not None and cat.shows_stars(product):
+        keys["sao"] = [str(current.stars)]
+    if any(v.gtin for v in product.variants):
+        keys["gtin"] = ["1"]
+    if any(o.kind == "supermarket" for o in product.where_to_buy):
+        keys["sieu-thi"] = ["1"]
+    return {key: vals for key, vals in keys.items() if vals}
 
 
 def count_facets(
@@ -289,9 +313,16 @@ def build_index(cat: Catalogue, entries: Sequence[Entry], lang: Lang) -> SearchI
     # Facets: what the page lists, then one column per facet.
     values = [facet_values(cat, e.product, lang, e.state) for e in entries]
     counts = count_facets(values)
+    # Label → key (facet_keys lists a product's values in the same order as facet_values).
+    key_of: dict[str, dict[str, str]] = {f.key: {} for f in FACETS}
+    for entry, labels in zip(entries, values, strict=True):
+        for name, keys in facet_keys(cat, entry.product, entry.state).items():
+            for label, key in zip(labels[name], keys, strict=True):
+                key_of[name].setdefault(label, key)
     facets: dict[str, Any] = {}
     for facet in FACETS:
         listed = [value for value, _n in counts[facet.key]]
+        keys = [key_of[facet.key].get(value, "") for value in listed]
         number = {value: k + 1 for k, value in enumerate(listed)}
         if facet.multi:
             members: list[list[int]] = [[] for _ in listed]
@@ -299,12 +330,16 @@ def build_index(cat: Catalogue, entries: Sequence[Entry], lang: Lang) -> SearchI
                 for value in vals.get(facet.key, []):
                     if value in number:
                         members[number[value] - 1].append(n)
-            facets[facet.key] = {"values": listed, "docs": [_deltas(m) for m in members]}
+            facets[facet.key] = {
+                "values": listed,
+                "keys": keys,
+                "docs": [_deltas(m) for m in members],
+            }
         else:
             column = "".join(
                 chr(0x30 + number.get((vals.get(facet.key) or [""])[0], 0)) for vals in values
             )
-            facets[facet.key] = {"values": listed, "column": column}
+            facets[facet.key] = {"values": listed, "keys": keys, "column": column}
     facets_file = add("f", _json({"n": len(entries), "facets": facets}))
 
     latest = [
@@ -318,6 +353,11 @@ def build_index(cat: Catalogue, entries: Sequence[Entry], lang: Lang) -> SearchI
         chunk = [e.card for e in entries[k : k + CARDS_PER_FILE]]
         files[f"{base}c/{order}/{k // CARDS_PER_FILE}.json"] = _json(chunk)
 
+    # One card per product by id: the embedded single-product widget (`/nhung/?sp=<id>`) knows
+    # the id, not the number.
+    for entry in entries:
+        files[f"{base}sp/{entry.product.id}.json"] = _json(entry.card)
+
     manifest = {
         "v": FORMAT,
         "n": len(entries),
@@ -325,6 +365,7 @@ def build_index(cat: Catalogue, entries: Sequence[Entry], lang: Lang) -> SearchI
         "facets": facets_file,
         "dates": dates_file,
         "cards": f"c/{order}/",
+        "byId": "sp/",
         "perFile": CARDS_PER_FILE,
         "first": FIRST_CARDS,
     }
