@@ -57,17 +57,18 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-# Debian packages the tests use: nginx answers the generated redirect rules for real; poppler's
-# pdftotext reads the printed product page and the PDF spec sheets back. Installed when missing
+# Debian packages the tests use: nginx and Apache answer the generated redirect and header rules
+# for real; poppler's pdftotext reads the printed product page and the PDF spec sheets back. Installed when missing
 # and possible (root); otherwise those tests are skipped with the reason.
-DEBS := nginx-light poppler-utils
+DEBS := nginx-light poppler-utils apache2-bin
 debs:
-	@if ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || ! command -v pdftotext >/dev/null; then \
+	@if ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || ! command -v pdftotext >/dev/null \
+	    || ! test -x /usr/sbin/apache2; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS) >/dev/null) \
 	      && (service nginx stop >/dev/null 2>&1 || true) \
-	      || echo "warning: could not install $(DEBS); the nginx and PDF text tests will be skipped"; \
-	  else echo "note: run 'sudo apt-get install $(DEBS)' to run the nginx and PDF text tests"; fi; \
+	      || echo "warning: could not install $(DEBS); the nginx, Apache and PDF text tests will be skipped"; \
+	  else echo "note: run 'sudo apt-get install $(DEBS)' to run the nginx, Apache and PDF text tests"; fi; \
 	fi
 
 test: $(STAMP) debs pdf-libs chromium lint typecheck

@@ -84,6 +84,8 @@ class SiteSettings:
     illustrative: bool
     languages: dict[str, dict[str, str]]
     qr_error: str = "m"
+    embed_hosts: tuple[str, ...] = ()
+    """Sites allowed to frame the widget pages (mkdocs.yml `extra.embed_hosts`)."""
 
     def url(self, lang: Lang) -> str:
         return self.site_url if lang == "vi" else f"{self.site_url}{lang}/"
@@ -129,8 +131,16 @@ def read_settings(root: Path) -> SiteSettings:
             f"mkdocs.yml: extra.qr_error phải là m hoặc q, không phải {qr_error!r} / "
             f"extra.qr_error must be m or q, not {qr_error!r}"
         )
+    try:
+        embed_hosts = headers.embed_hosts_setting(extra.get("embed_hosts"))
+    except headers.EmbedHostsError as exc:
+        raise BuildFailed(str(exc)) from exc
     return SiteSettings(
-        site_url, bool(extra.get("illustrative", False)), extra.get("languages") or {}, qr_error
+        site_url,
+        bool(extra.get("illustrative", False)),
+        extra.get("languages") or {},
+        qr_error,
+        embed_hosts=embed_hosts,
     )
 
 
@@ -664,7 +674,9 @@ def build(
             illustrative=settings.illustrative,
         )
         patch_material_bundle(release)
-        headers.write_security_headers(release)
+        headers.write_security_headers(
+            release, embed_hosts=settings.embed_hosts, site_url=settings.site_url
+        )
         report = checks.CheckReport()
         checks.check_product_pages(release, (p.id for p in cat.published), report)
         checks.check_links(release, report)

@@ -14,8 +14,9 @@ import { promises as fs, realpathSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, parseHeadersFile } from './server.mjs';
+import { serve, parseHeadersFile, parseHeaderRules } from './server.mjs';
 import { checkCatalogueSearch } from './checks/catalogue-search.mjs';
+import { checkEmbed } from './checks/embed.mjs';
 import { checkContentSearch } from './checks/content-search.mjs';
 
 const require = createRequire(import.meta.url);
@@ -25,13 +26,13 @@ const CHROME_FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disa
   '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 const PERF_GATE = process.env.VERIFY_PERF_GATE !== '0';
 const LH_RUNS = Math.max(1, parseInt(process.env.VERIFY_LH_RUNS || '3', 10));
-const CHECKS = (process.env.VERIFY_CHECKS || 'html,axe,lighthouse,xss,links,csp,browser,search').split(',').map((s) => s.trim());
+const CHECKS = (process.env.VERIFY_CHECKS || 'html,axe,lighthouse,xss,links,csp,browser,search,embed').split(',').map((s) => s.trim());
 const REPORT_DIR = path.join(PROJECT, 'build', 'verify');
 
 // Pages named in issue 4; each is checked at "/" (vi) and "/en/" (en).
 // The search page with a filter in its URL: its script runs and fills the results (as built,
 // without a query, the page shows the catalogue's first cards and loads nothing).
-const AXE_PAGES = ['', 'danh-muc/', 'tim-kiem/?sao=4', 'nhom/thuc-pham/', 'san-pham/gao-buon-choah/', 'nha-san-xuat/htx-buon-choah-xanh/'];
+const AXE_PAGES = ['', 'danh-muc/', 'tim-kiem/?sao=4', 'nhung/?sao=4', 'huong-dan-nhung/', 'nhom/thuc-pham/', 'san-pham/gao-buon-choah/', 'nha-san-xuat/htx-buon-choah-xanh/'];
 // Phone (Moto G Power, Lighthouse's mobile preset) and desktop: Material hides and shows different parts.
 const AXE_VIEWPORTS = [[412, 823], [1280, 800]];
 const LH_PAGES = ['', 'danh-muc/', 'san-pham/gao-buon-choah/'];
@@ -105,6 +106,10 @@ async function checkAxe(base) {
       // The search page fills its results after load: judge it with them.
       if (p.includes('tim-kiem/')) {
         await page.waitForFunction(() => !document.getElementById('ocop-results').hasAttribute('aria-busy') && document.querySelector('#ocop-results li'), null, { timeout: 10000 }).catch(() => {});
+      }
+      // The widget fills its cards after load too.
+      if (p.includes('nhung/')) {
+        await page.waitForSelector('#ocop-embed-list li, #ocop-embed-status:not(:empty)', { timeout: 10000 }).catch(() => {});
       }
       await page.addScriptTag({ content: axeSource });
       const res = await page.evaluate(() => window.axe.run(document, {
@@ -511,6 +516,24 @@ async function checkSearch(base) {
   } finally { await browser.close(); }
 }
 
+// 9. Embedding: a host page on another origin embeds the widget (verify/checks/embed.mjs); the
+// catalogue is served with every per-path rule of its `_headers` file.
+async function checkEmbedding(site) {
+  const headerFile = path.join(site, '_headers');
+  if (!existsSync(headerFile)) return verdict('embed (host page on another origin)', false, 'no _headers file in the release');
+  const rules = parseHeaderRules(await fs.readFile(headerFile, 'utf8'));
+  const server = await serve(site, { rules });
+  const browser = await launchBrowser();
+  try {
+    const result = await checkEmbed(server.base, browser, (dir) => serve(dir));
+    for (const d of result.details) console.log(`  embed ${d}`);
+    for (const f of result.fails) console.log(`  embed FAIL ${f}`);
+    verdict('embed (host page on another origin)', result.fails.length === 0,
+      result.fails.length ? `${result.fails.length} problems` : 'filtered grid = listings, single product, links open new tabs, iframes sized to content, product page refuses foreign framing');
+    return result;
+  } finally { await browser.close(); await server.close(); }
+}
+
 async function main() {
   const t0 = Date.now();
   const live = realpathSync(process.env.VERIFY_SITE || path.join(PROJECT, 'public'));
@@ -524,7 +547,7 @@ async function main() {
   const report = { site, started: new Date().toISOString(), checks: {}, timings: {} };
   const steps = { html: () => checkHtml(site), axe: () => checkAxe(server.base), lighthouse: () => checkLighthouse(server.base),
     xss: () => checkXss(), links: () => checkLinks(server.base, site), csp: () => checkCsp(site),
-    browser: () => checkBrowser(server.base), search: () => checkSearch(server.base) };
+    browser: () => checkBrowser(server.base), search: () => checkSearch(server.base), embed: () => checkEmbedding(site) };
   try {
     for (const [name, fn] of Object.entries(steps)) {
       if (!CHECKS.includes(name)) continue;

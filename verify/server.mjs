@@ -22,14 +22,23 @@ const COMPRESSIBLE = /^(text\/|application\/(json|xml|manifest\+json)|image\/svg
 
 // options.headers: extra response headers sent on every response (e.g. the security headers of
 // the release's Netlify `_headers` file, see parseHeadersFile); off by default.
+// options.rules: the per-path rules of a whole `_headers` file (parseHeaderRules), applied like
+// Cloudflare Pages does: every rule whose path matches, in file order; in a rule, "! Name"
+// first detaches a header an earlier rule set, then the rule's own headers are set.
 export async function serve(root, options = {}) {
   const extra = options.headers || {};
+  const rules = options.rules || [];
   const gzCache = new Map();
   root = await fs.realpath(root);
   const server = createServer(async (req, res) => {
     for (const [name, value] of Object.entries(extra)) res.setHeader(name, value);
     try {
       const url = new URL(req.url, 'http://127.0.0.1');
+      for (const rule of rules) {
+        if (!rule.test(url.pathname)) continue;
+        for (const name of rule.detach) res.removeHeader(name);
+        for (const [name, value] of Object.entries(rule.set)) res.setHeader(name, value);
+      }
       let rel = decodeURIComponent(url.pathname);
       let file = path.join(root, rel);
       if (file !== root && !file.startsWith(root + path.sep)) return send404(res);
@@ -70,6 +79,26 @@ export async function serve(root, options = {}) {
 }
 
 // Netlify `_headers`: only the `/*` block (all paths) is read; `  Name: value` lines below it.
+export function parseHeaderRules(text) {
+  const rules = [];
+  let rule = null;
+  for (const line of text.split('\n')) {
+    if (!line.trim() || line.trim().startsWith('#')) continue;
+    if (!/^\s/.test(line)) {
+      const pattern = line.trim();
+      const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/:[A-Za-z]+/g, '[^/]+')}$`);
+      rule = { pattern, test: (p) => re.test(p), set: {}, detach: [] };
+      rules.push(rule);
+      continue;
+    }
+    const detach = line.match(/^\s+!\s*([A-Za-z0-9-]+)\s*$/);
+    if (rule && detach) { rule.detach.push(detach[1]); continue; }
+    const m = line.match(/^\s+([A-Za-z0-9-]+):\s*(.*?)\s*$/);
+    if (rule && m) rule.set[m[1]] = m[2];
+  }
+  return rules;
+}
+
 export function parseHeadersFile(text) {
   const headers = {};
   let inAll = false;
