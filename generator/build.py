@@ -28,6 +28,7 @@ from . import (
     exports,
     feeds,
     headers,
+    news,
     permalinks,
     publish,
     qr,
@@ -40,7 +41,7 @@ from .catalogue import Catalogue, load_catalogue
 from .errors import LANGS, ContentError, Diagnostics, Lang, Message, Severity, msg
 from .i18n import LABELS
 from .images import Photo, PhotoJob, process_photos
-from .render import IMAGE_ROOT, render_language
+from .render import IMAGE_ROOT, NEWS_IMAGE_DIR, NEWS_PHOTOS, Blocks, render_language
 from .text import slugify
 
 BLOCK_LINE = re.compile(r'^--8<-- "([^"]+)"\s*$', re.MULTILINE)
@@ -195,6 +196,44 @@ def photo_jobs(cat: Catalogue) -> list[PhotoJob]:
     return jobs
 
 
+NEWS_PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+
+
+def news_photo_jobs(project: Project, diag: Diagnostics) -> dict[str, PhotoJob]:
+    """Photos of content/anh/ (news covers and pictures of hand-written pages), by file name."""
+    folder = project.root / NEWS_PHOTOS
+    jobs: dict[str, PhotoJob] = {}
+    if not folder.is_dir():
+        return jobs
+    for path in sorted(folder.iterdir()):
+        display = path.relative_to(project.root).as_posix()
+        if path.is_symlink():
+            diag.error(
+                display,
+                0,
+                0,
+                "",
+                msg(
+                    "tệp là liên kết tượng trưng (symlink) nên không được dùng; hãy chép tệp thật",
+                    "the file is a symbolic link and is not used; copy the real file",
+                ),
+            )
+            continue
+        if path.is_file() and path.suffix.lower() in NEWS_PHOTO_SUFFIXES:
+            jobs[path.name] = PhotoJob(path, display, slugify(path.stem))
+    return jobs
+
+
+def link_news_photos(release: Path, photos: Mapping[str, Photo]) -> None:
+    folder = release / NEWS_IMAGE_DIR
+    for image in photos.values():
+        folder.mkdir(parents=True, exist_ok=True)
+        for rendition in image.renditions:
+            target = folder / rendition.name
+            if not target.exists():
+                os.link(rendition.file, target)
+
+
 def content_pages(
     project: Project, lang: Lang, blocks: Mapping[str, str], diag: Diagnostics
 ) -> dict[str, str]:
@@ -225,6 +264,10 @@ def content_pages(
                 continue
             if path.is_dir() or rel in pages:
                 continue
+            if path.name == ".authors.yml" and rel.startswith("tin-tuc/"):
+                # The news authors (Material's blog plugin): plain YAML, no pictures.
+                pages[rel] = path.read_text(encoding="utf-8-sig")
+                continue
             if path.suffix != ".md":
                 if source_lang == lang:
                     diag.warning(
@@ -243,7 +286,7 @@ def content_pages(
             text = path.read_text(encoding="utf-8-sig")
             if source_lang != lang:
                 text = _mark_untranslated(text, lang)
-            pages[rel] = _splice_blocks(text, blocks, display, diag)
+            pages[rel] = _splice_blocks(text, blocks, display, diag, _page_dir(rel, text))
     return pages
 
 
@@ -263,9 +306,24 @@ def _mark_untranslated(text: str, lang: Lang) -> str:
     return note + text
 
 
-def _splice_blocks(text: str, blocks: Mapping[str, str], display: str, diag: Diagnostics) -> str:
+def _page_dir(rel: str, text: str) -> str:
+    """The folder a content page is published at: news posts at tin-tuc/<slug>/ (the blog's
+    post_url_format, mkdocs.yml), other pages after their path."""
+    if rel.startswith("tin-tuc/posts/"):
+        found = re.search(r"(?m)^slug:\s*[\"']?([a-z0-9-]+)", text.split("\n---", 1)[0])
+        return f"tin-tuc/{found.group(1)}/" if found else "tin-tuc/"
+    stem = rel.removesuffix(".md")
+    return "" if stem == "index" else stem.removesuffix("index").rstrip("/") + "/"
+
+
+def _splice_blocks(
+    text: str, blocks: Mapping[str, str], display: str, diag: Diagnostics, page_directory: str = ""
+) -> str:
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
+        made = blocks.resolve(name, page_directory) if isinstance(blocks, Blocks) else None
+        if made is not None:
+            return made
         if name not in blocks:
             line = text.count("\n", 0, match.start()) + 1
             diag.error(
@@ -284,6 +342,62 @@ def _splice_blocks(text: str, blocks: Mapping[str, str], display: str, diag: Dia
         return blocks[name]
 
     return BLOCK_LINE.sub(replace, text)
+
+
+_ALTERNATE_LINK = re.compile(r'(<link rel="alternate" hreflang="[a-z-]+" href=")([^"]+)(")')
+_LANGUAGE_LINK = re.compile(
+    r'(<a href=")([^"]+)(" hreflang="[a-z]+" lang="[a-z]+" class="md-select__link")'
+)
+
+
+def fix_alternates(release: Path, site_url: str) -> int:
+    """Point language links at pages that exist.
+
+    Every page links the same path in the other language (theme_overrides/main.html and
+    partials/alternate.html). A few pages exist in one language only: the news category pages,
+    whose slugs come from each language's category names ("hoi-cho", "trade-fairs"). Their
+    links go to the nearest page above that exists (the news index). Returns the links changed.
+    """
+    changed = 0
+    for html_file in release.rglob("index.html"):
+        text = html_file.read_text(encoding="utf-8")
+        folder = html_file.parent
+
+        def nearest(path: Path) -> Path:
+            while not (path / "index.html").is_file() and path != release:
+                path = path.parent
+            return path
+
+        def absolute(match: re.Match[str]) -> str:
+            nonlocal changed
+            href = match.group(2)
+            if not href.startswith(site_url):
+                return match.group(0)
+            target = release / href.removeprefix(site_url)
+            found = nearest(target)
+            if found == target:
+                return match.group(0)
+            changed += 1
+            rel = found.relative_to(release).as_posix()
+            return f"{match.group(1)}{site_url}{'' if rel == '.' else rel + '/'}{match.group(3)}"
+
+        def relative(match: re.Match[str], folder: Path = folder) -> str:
+            nonlocal changed
+            href = match.group(2)
+            target = Path(os.path.normpath(folder / href))
+            if not target.is_relative_to(release):
+                return match.group(0)
+            found = nearest(target)
+            if found == target:
+                return match.group(0)
+            changed += 1
+            rel = os.path.relpath(found, folder).replace(os.sep, "/")
+            return f"{match.group(1)}{'./' if rel == '.' else rel + '/'}{match.group(3)}"
+
+        new = _LANGUAGE_LINK.sub(relative, _ALTERNATE_LINK.sub(absolute, text))
+        if new != text:
+            html_file.write_text(new, encoding="utf-8")
+    return changed
 
 
 def keep_former_spec_sheets(release: Path, cat: Catalogue) -> None:
@@ -337,7 +451,10 @@ def mkdocs_config(project: Project, settings: SiteSettings, lang: Lang) -> dict[
             "ocop_lang": lang,
             "ocop_feeds": [
                 {"type": media_type, "title": title, "href": href}
-                for media_type, title, href in feeds.feed_links(lang, site_url=settings.site_url)
+                for media_type, title, href in [
+                    *feeds.feed_links(lang, site_url=settings.site_url),
+                    *news.feed_links(lang, settings.site_url),
+                ]
             ],
             "ocop_languages": [
                 {
@@ -558,11 +675,15 @@ def build(
     cat, diag = load(project, today)
     t = lap("load", started)
 
+    news_jobs = news_photo_jobs(project, diag)
     photos, image_problems, stats = process_photos(
-        photo_jobs(cat), project.cache_dir / "images", workers=workers
+        [*photo_jobs(cat), *news_jobs.values()], project.cache_dir / "images", workers=workers
     )
     diag.extend(image_problems)
     diag.raise_if_errors()
+    news_photos = {
+        name: photos[job.source] for name, job in news_jobs.items() if job.source in photos
+    }
     result.renditions_made, result.renditions_cached = stats.made, stats.cached
     shares, share_stats = share.share_images(
         cat, photos, project.cache_dir / "share", workers=workers, site_name=share_footer(settings)
@@ -583,6 +704,7 @@ def build(
             codes=codes,
             site_url=settings.site_url,
             shares=shares,
+            news_photos=news_photos,
         )
         search_indexes.append(index)
         pages.update(content_pages(project, lang, blocks, diag))
@@ -610,6 +732,8 @@ def build(
         (project.build_dir / "site-en").rename(release / "en")
         link_renditions(release, cat, photos)
         share.write_share_images(release, shares)
+        link_news_photos(release, news_photos)
+        fix_alternates(release, settings.site_url)
         qr.write_codes(release, [c for product in codes.values() for c in product], qr_cache)
         former = qr.former_codes(cat, settings.site_url, settings.qr_error, qr_cache)
         qr.write_codes(release, former, qr_cache)
@@ -665,6 +789,17 @@ def build(
                 if settings.languages.get(lang, {}).get("site_name")
             },
             illustrative=settings.illustrative,
+        )
+        news.write_news_feeds(
+            release,
+            project.root,
+            site_url=settings.site_url,
+            photos=news_photos,
+            site_names={
+                lang: settings.languages[lang]["site_name"]
+                for lang in LANGS
+                if settings.languages.get(lang, {}).get("site_name")
+            },
         )
         exports.write_exports(
             release,

@@ -252,6 +252,20 @@ class Renderer:
         )
         return Markup("<picture>{}{}</picture>").format(source, img)
 
+    def content_picture(self, ctx: PageContext, image: ImagePhoto, alt: str) -> Markup:
+        """A photo of content/anh/ (news covers), in the column width of a content page."""
+        base = f"{ctx.root}{NEWS_IMAGE_DIR}/"
+        webp = image.by_format("webp")
+        srcset = ", ".join(f"{base}{r.name} {r.width}w" for r in webp)
+        jpegs = image.by_format("jpeg")
+        fallback = next((r for r in jpegs if r.width >= FALLBACK_WIDTH), jpegs[-1])
+        sizes = "(min-width: 60em) 38rem, calc(100vw - 1.6rem)"
+        return Markup(
+            '<figure class="ocop-news-photo"><picture><source type="image/webp" srcset="{}" '
+            'sizes="{}"><img src="{}" width="{}" height="{}" alt="{}" decoding="async" '
+            'loading="lazy"></picture></figure>'
+        ).format(srcset, sizes, base + fallback.name, fallback.width, fallback.height, alt)
+
     # --- pages ---------------------------------------------------------------------------------
 
     def context(self, directory: str) -> PageContext:
@@ -657,6 +671,44 @@ class Renderer:
         }
 
 
+NEWS_PHOTOS = "content/anh"
+"""Photos of hand-written pages and news posts: outside content/<lang>/ (only Markdown is read
+there) and published only as renditions, under /anh/tin-tuc/."""
+NEWS_IMAGE_DIR = f"{IMAGE_ROOT}/tin-tuc"
+
+
+class Blocks(dict[str, str]):
+    """The generated blocks of one language, and blocks made on request for the page that
+    includes them: `--8<-- "san-pham:id1,id2"` (those products' cards) and `--8<-- "anh:file.jpg"`
+    (a photo of content/anh/, with its alt text after a "|")."""
+
+    def __init__(self, renderer: Renderer, photos: Mapping[str, ImagePhoto], **blocks: str):
+        super().__init__(blocks)
+        self.renderer = renderer
+        self.photos = photos
+        """content/anh/ file name → its renditions."""
+
+    def resolve(self, name: str, page_directory: str) -> str | None:
+        """The block for a page at this docs-relative folder; None when the name is unknown."""
+        r = self.renderer
+        ctx = r.context(page_directory)
+        kind, _, value = name.partition(":")
+        if kind == "san-pham":
+            ids = [i.strip() for i in value.split(",") if i.strip()]
+            published = {p.id: p for p in r.cat.published}
+            if not ids or any(i not in published for i in ids):
+                return None
+            cards = "\n".join(str(r.card(ctx, published[i])) for i in ids)
+            return f'<ul class="ocop-cards">\n{cards}\n</ul>\n'
+        if kind == "anh":
+            file, _, alt = value.partition("|")
+            image = self.photos.get(file.strip())
+            if image is None:
+                return None
+            return str(r.content_picture(ctx, image, alt.strip())) + "\n"
+        return None
+
+
 def front_matter(meta: dict[str, Any]) -> str:
     """YAML front matter with every string HTML-escaped: Material prints these values raw.
 
@@ -693,7 +745,8 @@ def render_language(
     codes: dict[str, list[Code]] | None = None,
     site_url: str = "",
     shares: Mapping[tuple[str, Lang], ShareImage] | None = None,
-) -> tuple[dict[str, str], dict[str, str], search.SearchIndex]:
+    news_photos: Mapping[str, ImagePhoto] | None = None,
+) -> tuple[dict[str, str], Blocks, search.SearchIndex]:
     """Every generated page (docs-relative path → Markdown), snippet block and the search index
     of one language."""
     r = Renderer(
@@ -770,10 +823,14 @@ def render_language(
         featured = sorted(
             (p for p in published if r.state(p) == "active"), key=lambda p: -(r.stars(p) or 0)
         )[:6]
-    blocks = {
-        "featured.md": r.block("featured", products=r.sorted(featured)),
-        "browse.md": r.block("browse"),
-        **r.open_data_blocks(),
-        **r.embed_guide_blocks(),
-    }
+    blocks = Blocks(
+        r,
+        news_photos or {},
+        **{
+            "featured.md": r.block("featured", products=r.sorted(featured)),
+            "browse.md": r.block("browse"),
+            **r.open_data_blocks(),
+            **r.embed_guide_blocks(),
+        },
+    )
     return pages, blocks, index

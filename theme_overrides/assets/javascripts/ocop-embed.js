@@ -43,12 +43,15 @@ function postHeight() {
 new ResizeObserver(postHeight).observe(root);
 
 // The products of the grid: the first LIMIT in the catalogue's order that pass every filter.
+// Without filters the grid is the catalogue's first products: only their card files are read.
 async function grid() {
-  const { facets } = await fetchJSON(manifest.facets);
+  const wantedOf = (key) => params.getAll(key).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const filtered = FILTERS.some((key) => wantedOf(key).length);
+  const { facets } = filtered ? await fetchJSON(manifest.facets) : { facets: {} };
   const tests = [];
   const searchLink = new URLSearchParams();
   for (const key of FILTERS) {
-    const wanted = params.getAll(key).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+    const wanted = wantedOf(key);
     const facet = facets[key];
     if (!wanted.length || !facet) continue;
     const numbers = wanted.map((v) => facet.keys.indexOf(v) + 1).filter((k) => k > 0);
