@@ -27,6 +27,7 @@ from . import (
     checks,
     exports,
     feeds,
+    figures,
     headers,
     news,
     permalinks,
@@ -41,6 +42,7 @@ from .catalogue import Catalogue, load_catalogue
 from .errors import LANGS, ContentError, Diagnostics, Lang, Message, Severity, msg
 from .i18n import LABELS
 from .images import Photo, PhotoJob, process_photos
+from .programme import load_programme
 from .render import IMAGE_ROOT, NEWS_IMAGE_DIR, NEWS_PHOTOS, Blocks, render_language
 from .text import slugify
 
@@ -675,9 +677,15 @@ def build(
     cat, diag = load(project, today)
     t = lap("load", started)
 
+    programme = load_programme(project.root, cat, diag)
+    diag.raise_if_errors()
+    targets_file = project.root / figures.TARGETS_FILE
+    targets = figures.load_targets(targets_file) if targets_file.is_file() else None
     news_jobs = news_photo_jobs(project, diag)
     photos, image_problems, stats = process_photos(
-        [*photo_jobs(cat), *news_jobs.values()], project.cache_dir / "images", workers=workers
+        [*photo_jobs(cat), *programme.photo_jobs(), *news_jobs.values()],
+        project.cache_dir / "images",
+        workers=workers,
     )
     diag.extend(image_problems)
     diag.raise_if_errors()
@@ -705,6 +713,8 @@ def build(
             site_url=settings.site_url,
             shares=shares,
             news_photos=news_photos,
+            programme=programme,
+            targets=targets,
         )
         search_indexes.append(index)
         pages.update(content_pages(project, lang, blocks, diag))

@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import qr, sheet
+from . import figures, qr, sheet
 from .build import BuildFailed, BuildResult, Project, build, load, read_settings
 from .errors import ContentError, ContentErrors, Lang
+from .programme import load_programme
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUILD = 0, 1, 2, 3
 
@@ -136,6 +137,14 @@ def parser() -> argparse.ArgumentParser:
         help="error correction (default from mkdocs.yml, m; q for logo overlays)",
     )
     q.add_argument("--out", type=Path, default=None, help="folder (default build/qr-sheets)")
+    r = sub.add_parser(
+        "report",
+        parents=[common],
+        help="programme figures and what needs action, printed and written as CSV and Markdown",
+    )
+    r.add_argument("--format", choices=("md", "csv"), default="md", help="what to print")
+    r.add_argument("--days", type=int, default=90, help="certificates expiring within (90)")
+    r.add_argument("--out", type=Path, default=None, help="folder (default build/report)")
     s = sub.add_parser("serve", parents=[common], help="live preview while editing")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--host", default="127.0.0.1")
@@ -173,6 +182,37 @@ def qr_command(project: Project, args: argparse.Namespace, lang: Lang) -> int:
     return EXIT_OK
 
 
+def report_command(project: Project, args: argparse.Namespace, lang: Lang) -> int:
+    """`python -m generator report`: the programme's figures (figures.py) and the products that
+    need action (certificates expiring within --days, missing English, photos or buyer fields,
+    candidates awaiting rating); printed, and written to build/report/ as CSV and Markdown."""
+    cat, diag = load(project, args.today)
+    programme = load_programme(project.root, cat, diag)
+    diag.raise_if_errors()
+    _print_problems(diag.warnings, lang)
+    targets_file = project.root / figures.TARGETS_FILE
+    targets = figures.load_targets(targets_file) if targets_file.is_file() else None
+    figs = figures.compute(cat, targets=targets, fairs=programme.fairs_per_year())
+    tables = [
+        figures.report_rows(figs, lang),
+        figures.action_rows(figures.needs_action(cat, args.days), lang),
+    ]
+    out = args.out or project.build_dir / "report"
+    out.mkdir(parents=True, exist_ok=True)
+    name = "bao-cao" if lang == "vi" else "report"
+    texts = {
+        "md": "\n\n".join(figures.to_markdown(t) for t in tables),
+        "csv": "\n".join(figures.to_csv(t) for t in tables),
+    }
+    for fmt, text in texts.items():
+        # Excel opens a CSV with a byte order mark as UTF-8 (Vietnamese text).
+        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+        (out / f"{name}.{fmt}").write_text(text, encoding=encoding)
+    print(texts[args.format])
+    print(f"→ {out / (name + '.md')}, {out / (name + '.csv')}", file=sys.stderr)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     lang: Lang = args.lang
@@ -187,8 +227,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "qr":
             return qr_command(project, args, lang)
+        if args.command == "report":
+            return report_command(project, args, lang)
         if args.command == "check":
             cat, diag = load(project, args.today)
+            load_programme(project.root, cat, diag)  # fairs and outlets refer to products
+            diag.raise_if_errors()
             _print_problems(diag.warnings, lang)
             print(
                 summary(

@@ -275,6 +275,11 @@ class Programme:
     """Published products by id: references resolve to these (drafts are never linked)."""
     photo_files: dict[tuple[str, str], Path] = field(default_factory=dict, repr=False)
     """(event id, file as typed) → the resolved photo file."""
+    former: dict[str, str] = field(default_factory=dict, repr=False)
+    """A renamed product's former id → its id: references to former ids follow the product."""
+
+    def _ids(self, item: Event | Outlet) -> list[str]:
+        return [self.former.get(pid, pid) for pid in item.products]
 
     def upcoming(self, today: dt.date | None = None) -> list[Event]:
         """Events not over yet (running ones included), soonest first."""
@@ -293,14 +298,14 @@ class Programme:
     def events_of(self, product_id: str) -> list[Event]:
         """The events that showed a product, latest first."""
         return sorted(
-            (e for e in self.events if product_id in e.products),
+            (e for e in self.events if product_id in self._ids(e)),
             key=lambda e: (e.start, e.id),
             reverse=True,
         )
 
     def outlets_of(self, product_id: str) -> list[Outlet]:
         """The central outlets (data/diem-ban.yaml) that sell a product, in file order."""
-        return [o for o in self.outlets if product_id in o.products]
+        return [o for o in self.outlets if product_id in self._ids(o)]
 
     def where_to_buy(self, product: Product) -> list[Outlet | InlineOutlet]:
         """Central outlets, then the product's own `where_to_buy` entries not already among
@@ -314,7 +319,7 @@ class Programme:
 
     def supermarket_products(self) -> list[Product]:
         """Published products sold in at least one supermarket, central or inline, by id."""
-        ids = {pid for o in self.outlets if o.kind == "supermarket" for pid in o.products}
+        ids = {pid for o in self.outlets if o.kind == "supermarket" for pid in self._ids(o)}
         ids |= {
             p.id
             for p in self.products.values()
@@ -324,7 +329,7 @@ class Programme:
 
     def shown_products(self, item: Event | Outlet) -> list[Product]:
         """The published products an event showed or an outlet sells, in the order listed."""
-        return [self.products[pid] for pid in item.products if pid in self.products]
+        return [self.products[pid] for pid in self._ids(item) if pid in self.products]
 
     def fairs_per_year(self) -> dict[int, int]:
         """Trade fairs and OCOP exhibitions per year of their first day; years without one
@@ -358,6 +363,7 @@ def load_programme(root: Path, cat: Catalogue, diag: Diagnostics) -> Programme:
     (`diag.raise_if_errors()`), as after the catalogue.
     """
     programme = Programme([], [], cat.today, {p.id: p for p in cat.published})
+    programme.former = {old: p.id for p in cat.products for old in p.former_ids}
     events_file = _load(root, EVENTS_FILE, EVENTS_MODEL, diag)
     if events_file is not None:
         doc, events_data = events_file
@@ -486,11 +492,13 @@ def _check_products(ctx: Context, path: KeyPath, ids: list[str], cat: Catalogue)
                     ),
                 )
         elif pid in former:
-            ctx.error(
+            # A renamed product keeps working everywhere (its old pages redirect), so the
+            # reference is followed; the editor is asked to update it.
+            ctx.warning(
                 at,
                 msg(
-                    '"{id}" là mã cũ của sản phẩm {new}; hãy ghi {new}',
-                    '"{id}" is a former id of the product {new}; write {new}',
+                    '"{id}" là mã cũ của sản phẩm {new}; đã dùng {new}, hãy sửa thành {new}',
+                    '"{id}" is a former id of the product {new}; {new} is used, write {new}',
                     id=pid,
                     new=former[pid],
                 ),

@@ -25,12 +25,13 @@ import markdown
 import nh3
 from markupsafe import Markup
 
-from . import search, structured
+from . import figures, search, structured
 from .catalogue import Catalogue, Group
 from .errors import LANGS, Lang
 from .fields import I18n
 from .i18n import LABELS, format_count, format_date, format_money, format_number
 from .images import Photo as ImagePhoto
+from .programme import Programme
 from .qr import Code
 from .schema import Commune, Producer, Product
 from .share import ShareImage
@@ -88,6 +89,9 @@ def page_dir(kind: str, key: str = "") -> str:
         "commune_old": f"xa-cu/{key}/",
         "search": "tim-kiem/",
         "embed": "nhung/",
+        "events": "hoi-cho/",
+        "figures": "so-lieu/",
+        "outlets": "noi-ban/",
         "embed_guide": "huong-dan-nhung/",
     }
     return dirs[kind]
@@ -135,8 +139,13 @@ class Renderer:
         codes: dict[str, list[Code]] | None = None,
         site_url: str = "",
         shares: Mapping[tuple[str, Lang], ShareImage] | None = None,
+        programme: Programme | None = None,
     ) -> None:
         self.cat = catalogue
+        self.programme = programme or Programme(
+            [], [], catalogue.today, {p.id: p for p in catalogue.published}
+        )
+        """Fairs and outlets (data/hoi-cho.yaml, data/diem-ban.yaml)."""
         self.codes = codes or {}
         self.site_url = site_url
         """The site's root URL (the Vietnamese site; English pages live under `en/`)."""
@@ -285,6 +294,7 @@ class Renderer:
             fmt_date=lambda d: format_date(d, self.lang),
             money=lambda a: format_money(a, self.lang),
             number=lambda v: format_number(v, self.lang),
+            programme=self.programme,
             **data,
         )
 
@@ -491,7 +501,65 @@ class Renderer:
             search.Entry(p, self.state(p), str(self.card(ctx, p)))
             for p in self.sorted(self.cat.published)
         ]
-        return search.build_index(self.cat, entries, self.lang)
+        supermarket = {p.id for p in self.programme.supermarket_products()}
+        return search.build_index(self.cat, entries, self.lang, supermarket)
+
+    def figures_page(self, targets: figures.Targets | None) -> str:
+        """The programme in figures (generator/figures.py): computed from the data at build time,
+        charts as static SVG with their tables, targets against actuals."""
+        ctx = self.context(page_dir("figures"))
+        t = figures.LABELS[self.lang]
+        meta = {
+            "title": t["page_title"],
+            "description": t["page_title"],
+            "hide": ["navigation"],
+            "search": {"exclude": True},
+            "ocop": {"kind": "figures"},
+        }
+        figs = figures.compute(self.cat, targets=targets, fairs=self.programme.fairs_per_year())
+        body = figures.page_markdown(
+            figs, self.lang, lambda pid: rel(ctx.dir, page_dir("product", pid))
+        )
+        return front_matter(meta) + body + "\n"
+
+    def events_page(self) -> str:
+        """Trade fairs and events, upcoming then past (data/hoi-cho.yaml)."""
+        ctx = self.context(page_dir("events"))
+        meta = {
+            "title": self.t["events_title"],
+            "description": self.t["events_intro"],
+            "hide": ["navigation"],
+            "ocop": {"kind": "events"},
+        }
+        prog = self.programme
+        return self._render(
+            "events.md.j2",
+            ctx,
+            meta,
+            upcoming=prog.upcoming(),
+            past=prog.past(),
+            per_year=prog.fairs_per_year(),
+        )
+
+    def outlets_page(self) -> str:
+        """Where to buy: the outlets of data/diem-ban.yaml by kind, and the products sold in
+        supermarkets."""
+        ctx = self.context(page_dir("outlets"))
+        meta = {
+            "title": self.t["where_to_buy"],
+            "description": self.t["outlets_intro"],
+            "hide": ["navigation"],
+            "ocop": {"kind": "outlets"},
+        }
+        order = ("ocop_shop", "supermarket", "market", "producer", "shop", "online")
+        groups = [(k, [o for o in self.programme.outlets if o.kind == k]) for k in order]
+        return self._render(
+            "outlets.md.j2",
+            ctx,
+            meta,
+            groups=[g for g in groups if g[1]],
+            supermarket=self.sorted(self.programme.supermarket_products()),
+        )
 
     def embed_page(self, index: search.SearchIndex) -> str:
         """The embeddable widget (`/nhung/`, `/en/nhung/`): a product grid or one product's card
@@ -746,6 +814,8 @@ def render_language(
     site_url: str = "",
     shares: Mapping[tuple[str, Lang], ShareImage] | None = None,
     news_photos: Mapping[str, ImagePhoto] | None = None,
+    programme: Programme | None = None,
+    targets: figures.Targets | None = None,
 ) -> tuple[dict[str, str], Blocks, search.SearchIndex]:
     """Every generated page (docs-relative path → Markdown), snippet block and the search index
     of one language."""
@@ -757,6 +827,7 @@ def render_language(
         codes=codes,
         site_url=site_url,
         shares=shares,
+        programme=programme,
     )
     t = r.t
     cat = catalogue
@@ -776,6 +847,9 @@ def render_language(
     index = r.search_index()
     pages[page_dir("search") + "index.md"] = r.search_page(index)
     pages[page_dir("embed") + "index.md"] = r.embed_page(index)
+    pages[page_dir("events") + "index.md"] = r.events_page()
+    pages[page_dir("figures") + "index.md"] = r.figures_page(targets)
+    pages[page_dir("outlets") + "index.md"] = r.outlets_page()
     area = r.plain(cat.region.area)
     listing(
         page_dir("catalogue"),

@@ -42,7 +42,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,7 +110,9 @@ def _status_label(state: str, lang: Lang) -> str:
     return LABELS[lang][key]
 
 
-def facet_values(cat: Catalogue, product: Product, lang: Lang, state: str) -> dict[str, list[str]]:
+def facet_values(
+    cat: Catalogue, product: Product, lang: Lang, state: str, supermarket: bool | None = None
+) -> dict[str, list[str]]:
     """The filter values of one product in one language (labels as the visitor reads them)."""
     t = LABELS[lang]
     group = cat.taxonomy.group_of(product.ocop_category)
@@ -131,12 +133,22 @@ def facet_values(cat: Catalogue, product: Product, lang: Lang, state: str) -> di
         values["sao"] = [str(current.stars)]
     if any(v.gtin for v in product.variants):
         values["gtin"] = ["1"]
-    if any(o.kind == "supermarket" for o in product.where_to_buy):
+    if _in_supermarket(product, supermarket):
         values["sieu-thi"] = ["1"]
     return {key: vals for key, vals in values.items() if vals}
 
 
-def facet_keys(cat: Catalogue, product: Product, state: str) -> dict[str, list[str]]:
+def _in_supermarket(product: Product, known: bool | None) -> bool:
+    """Sold in a supermarket: as the outlets file (data/diem-ban.yaml) says when the caller
+    knows it, else from the product's own where_to_buy."""
+    if known is not None:
+        return known
+    return any(o.kind == "supermarket" for o in product.where_to_buy)
+
+
+def facet_keys(
+    cat: Catalogue, product: Product, state: str, supermarket: bool | None = None
+) -> dict[str, list[str]]:
     """The same values as facet_values, as language-neutral keys (ids and slugs): the embedded
     widget's URL parameters (`?nhom=thuc-pham&sao=4`) work on both languages' pages and outlive
     a renamed label."""
@@ -154,7 +166,7 @@ def facet_keys(cat: Catalogue, product: Product, state: str) -> dict[str, list[s
         keys["sao"] = [str(current.stars)]
     if any(v.gtin for v in product.variants):
         keys["gtin"] = ["1"]
-    if any(o.kind == "supermarket" for o in product.where_to_buy):
+    if _in_supermarket(product, supermarket):
         keys["sieu-thi"] = ["1"]
     return {key: vals for key, vals in keys.items() if vals}
 
@@ -282,8 +294,18 @@ def _days(date: dt.date) -> int:
     return (date - dt.date(1970, 1, 1)).days
 
 
-def build_index(cat: Catalogue, entries: Sequence[Entry], lang: Lang) -> SearchIndex:
-    """The index of one language; entries in the catalogue's order (their numbers)."""
+def build_index(
+    cat: Catalogue,
+    entries: Sequence[Entry],
+    lang: Lang,
+    supermarket: Collection[str] | None = None,
+) -> SearchIndex:
+    """The index of one language; entries in the catalogue's order (their numbers).
+    `supermarket`: ids of the products sold in supermarkets (all outlets known to the build)."""
+
+    def sold(product: Product) -> bool | None:
+        return None if supermarket is None else product.id in supermarket
+
     base = f"{SEARCH_DIR}/{lang}/"
     files: dict[str, bytes] = {}
 
@@ -311,12 +333,12 @@ def build_index(cat: Catalogue, entries: Sequence[Entry], lang: Lang) -> SearchI
         table.append([first, add("w", _json(encoded))])
 
     # Facets: what the page lists, then one column per facet.
-    values = [facet_values(cat, e.product, lang, e.state) for e in entries]
+    values = [facet_values(cat, e.product, lang, e.state, sold(e.product)) for e in entries]
     counts = count_facets(values)
     # Label → key (facet_keys lists a product's values in the same order as facet_values).
     key_of: dict[str, dict[str, str]] = {f.key: {} for f in FACETS}
     for entry, labels in zip(entries, values, strict=True):
-        for name, keys in facet_keys(cat, entry.product, entry.state).items():
+        for name, keys in facet_keys(cat, entry.product, entry.state, sold(entry.product)).items():
             for label, key in zip(labels[name], keys, strict=True):
                 key_of[name].setdefault(label, key)
     facets: dict[str, Any] = {}

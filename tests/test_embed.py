@@ -8,7 +8,8 @@ from html import unescape
 
 from generator.build import BuildResult, Project
 from generator.catalogue import load_catalogue
-from generator.errors import Lang
+from generator.errors import Diagnostics, Lang
+from generator.programme import load_programme
 from generator.render import Renderer
 from generator.search import FACETS, facet_keys, facet_values
 
@@ -57,9 +58,11 @@ def test_widget_filters_by_language_neutral_keys(sample_site: Site) -> None:
         folder = site / "search-index" / lang
         facets = json.loads((folder / str(data["facets"])).read_text(encoding="utf-8"))["facets"]
         r = Renderer(cat, {}, lang, illustrative=True)
+        programme = load_programme(project.root, cat, Diagnostics())
+        sold = {p.id for p in programme.supermarket_products()}
         for product in r.sorted(cat.published):
-            labels = facet_values(cat, product, lang, r.state(product))
-            keys = facet_keys(cat, product, r.state(product))
+            labels = facet_values(cat, product, lang, r.state(product), product.id in sold)
+            keys = facet_keys(cat, product, r.state(product), product.id in sold)
             for facet in FACETS:
                 listed = facets[facet.key]
                 for label, key in zip(

@@ -71,9 +71,20 @@ def test_lockfile_lists_every_published_path(sample_site: Site) -> None:
 
 
 def _remove_product(project: Project) -> tuple[str, Path]:
-    folder = project.root / "products" / "tieu-do-quang-phu"
+    """Delete a product's folder, and its mentions in the fairs and outlets files (otherwise
+    those refuse the build first, with their own message)."""
+    pid = "tieu-do-quang-phu"
+    folder = project.root / "products" / pid
     shutil.rmtree(folder)
-    return "tieu-do-quang-phu", folder
+    for name in ("hoi-cho.yaml", "diem-ban.yaml"):
+        data = project.root / "data" / name
+        text = data.read_text(encoding="utf-8")
+        text = re.sub(rf"(?m)^\s*- {pid}\n", "", text)
+        text = re.sub(
+            rf"(, )?\b{pid}\b(, )?", lambda m: ", " if m.group(1) and m.group(2) else "", text
+        )
+        data.write_text(text, encoding="utf-8")
+    return pid, folder
 
 
 def test_deleting_a_product_is_refused_and_public_stays(project: Project) -> None:

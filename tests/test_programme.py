@@ -465,8 +465,8 @@ def test_former_product_id_names_the_current_one(tmp_path: Path, cat: Catalogue)
         "outlets:\n  - id: cho\n    name: Chợ\n    kind: market\n    products: [gao-trang-buon-choah]\n",
     )
     assert problems(root, renamed_cat) == [
-        'data/diem-ban.yaml:5:16: outlets[0].products[0]: "gao-trang-buon-choah" là mã cũ của '
-        "sản phẩm gao-buon-choah; hãy ghi gao-buon-choah"
+        'data/diem-ban.yaml:5:16: cảnh báo: outlets[0].products[0]: "gao-trang-buon-choah" là mã '
+        "cũ của sản phẩm gao-buon-choah; đã dùng gao-buon-choah, hãy sửa thành gao-buon-choah"
     ]
 
 

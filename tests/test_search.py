@@ -18,8 +18,9 @@ import pytest
 from generator import search
 from generator.build import BuildResult, Project
 from generator.catalogue import Catalogue, load_catalogue
-from generator.errors import Lang
+from generator.errors import Diagnostics, Lang
 from generator.i18n import LABELS
+from generator.programme import load_programme
 from generator.render import Renderer
 from generator.search import FACETS, facet_values, product_words
 from generator.text import fold
@@ -33,6 +34,12 @@ LANGUAGES: tuple[tuple[Lang, str], ...] = (("vi", ""), ("en", "en/"))
 def catalogue(project: Project) -> Catalogue:
     cat, _ = load_catalogue(project.root, today=TODAY)
     return cat
+
+
+def supermarket_ids(project: Project, cat: Catalogue) -> set[str]:
+    """Products sold in a supermarket: the outlets file and the products' own outlets."""
+    programme = load_programme(project.root, cat, Diagnostics())
+    return {p.id for p in programme.supermarket_products()}
 
 
 def test_each_word_once_at_the_best_part_it_appears_in(sample_site: Site) -> None:
@@ -56,16 +63,18 @@ def test_facet_values_follow_the_product(sample_site: Site) -> None:
     langs: tuple[Lang, ...] = ("vi", "en")
     for lang in langs:
         r = Renderer(cat, {}, lang, illustrative=True)
+        sold = supermarket_ids(project, cat)
+        assert sold >= {
+            p.id for p in cat.published if any(o.kind == "supermarket" for o in p.where_to_buy)
+        }
         for product in cat.published:
-            values = facet_values(cat, product, lang, r.state(product))
+            values = facet_values(cat, product, lang, r.state(product), product.id in sold)
             group = cat.taxonomy.group_of(product.ocop_category)
             assert values["nhom"] == [group.name.get(lang)]
             assert values["xa"] == [cat.commune_new(product).name]
             assert values["nsx"] == [cat.producers[product.producer].name.get(lang)]
             assert ("gtin" in values) == any(v.gtin for v in product.variants)
-            assert ("sieu-thi" in values) == any(
-                o.kind == "supermarket" for o in product.where_to_buy
-            )
+            assert ("sieu-thi" in values) == (product.id in sold)
             assert values.get("sao") == ([str(r.stars(product))] if r.stars(product) else None)
             assert values.get("cn", []) == sorted({c.name for c in product.other_certifications})
 
@@ -95,7 +104,8 @@ def test_search_page_lists_every_facet_value_with_its_count(sample_site: Site) -
         r = Renderer(cat, {}, lang, illustrative=True)
         expected: dict[str, Counter[str]] = {f.key: Counter() for f in FACETS}
         for product in cat.published:
-            for key, values in facet_values(cat, product, lang, r.state(product)).items():
+            sold = product.id in supermarket_ids(project, cat)
+            for key, values in facet_values(cat, product, lang, r.state(product), sold).items():
                 expected[key].update(values)
         for facet in FACETS:
             assert on_page.get(facet.key, {}) == dict(expected[facet.key]), (lang, facet.key)
@@ -164,8 +174,9 @@ def test_index_files_give_back_the_catalogue(sample_site: Site) -> None:
         # Facets: one value number per product (0: none), lists of products for multi-valued.
         facets = json.loads((folder / str(manifest["facets"])).read_text(encoding="utf-8"))
         assert facets["n"] == len(products)
+        sold = supermarket_ids(project, cat)
         for n, product in enumerate(products):
-            values = facet_values(cat, product, lang, r.state(product))
+            values = facet_values(cat, product, lang, r.state(product), product.id in sold)
             for facet in FACETS:
                 data = facets["facets"][facet.key]
                 if facet.multi:
