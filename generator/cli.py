@@ -192,7 +192,12 @@ def report_command(project: Project, args: argparse.Namespace, lang: Lang) -> in
     _print_problems(diag.warnings, lang)
     targets_file = project.root / figures.TARGETS_FILE
     targets = figures.load_targets(targets_file) if targets_file.is_file() else None
-    figs = figures.compute(cat, targets=targets, fairs=programme.fairs_per_year())
+    figs = figures.compute(
+        cat,
+        targets=targets,
+        fairs=programme.fairs_per_year(),
+        new_cooperatives=figures.cooperatives_founded(cat),
+    )
     tables = [
         figures.report_rows(figs, lang),
         figures.action_rows(figures.needs_action(cat, args.days), lang),

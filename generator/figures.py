@@ -611,6 +611,17 @@ def _breakdown(kind: str, keys: Sequence[tuple[str, I18n]], counts: Counter[str]
     return Breakdown(kind, tuple(Share(key, label, counts[key]) for key, label in keys))
 
 
+def cooperatives_founded(cat: Catalogue) -> dict[int, int]:
+    """New cooperatives per year, from the producers' `established` dates (cooperatives and
+    cooperative groups of the catalogue; producers without a date are not counted)."""
+    years = Counter(
+        p.established.year
+        for p in cat.producers.values()
+        if p.established is not None and p.type in ("cooperative", "cooperative_group")
+    )
+    return dict(sorted(years.items()))
+
+
 def compute(
     cat: Catalogue,
     *,
@@ -1106,7 +1117,7 @@ def _table(
     scrolls on a narrow screen and can be reached with the keyboard (as the site's other tables)."""
     out = [
         f'<div class="ocop-table-wrap" tabindex="0" role="region" aria-label="{_esc(title)}">',
-        "<table>",
+        '<table class="ocop-figures-table">',
         f"<caption>{_esc(title)}</caption>",
         "<thead><tr>" + "".join(f'<th scope="col">{_esc(h)}</th>' for h in head) + "</tr></thead>",
         "<tbody>",
@@ -1294,7 +1305,7 @@ def supermarket_table(
     out = [
         f'<div class="ocop-table-wrap" tabindex="0" role="region" '
         f'aria-label="{_esc(t["supermarket_title"])}">',
-        "<table>",
+        '<table class="ocop-figures-table">',
         f"<caption>{_esc(t['supermarket_title'])}</caption>",
         f'<thead><tr><th scope="col">{_esc(t["product"])}</th>'
         f'<th scope="col">{_esc(t["supermarket_outlets"])}</th></tr></thead>',

@@ -516,7 +516,12 @@ class Renderer:
             "search": {"exclude": True},
             "ocop": {"kind": "figures"},
         }
-        figs = figures.compute(self.cat, targets=targets, fairs=self.programme.fairs_per_year())
+        figs = figures.compute(
+            self.cat,
+            targets=targets,
+            fairs=self.programme.fairs_per_year(),
+            new_cooperatives=figures.cooperatives_founded(self.cat),
+        )
         body = figures.page_markdown(
             figs, self.lang, lambda pid: rel(ctx.dir, page_dir("product", pid))
         )
@@ -552,13 +557,21 @@ class Renderer:
             "ocop": {"kind": "outlets"},
         }
         order = ("ocop_shop", "supermarket", "market", "producer", "shop", "online")
-        groups = [(k, [o for o in self.programme.outlets if o.kind == k]) for k in order]
+        outlets = self.programme.outlets
+        groups = [(k, [o for o in outlets if o.kind == k]) for k in order]
+        # The filter's choices: the communes that have an outlet, the products some outlet sells.
+        communes = [
+            c for c in self.cat.region.new.values() if any(o.commune == c.id for o in outlets)
+        ]
+        sold = {p.id: p for o in outlets for p in self.programme.shown_products(o)}
         return self._render(
             "outlets.md.j2",
             ctx,
             meta,
             groups=[g for g in groups if g[1]],
             supermarket=self.sorted(self.programme.supermarket_products()),
+            communes=communes,
+            sold=self.sorted(sold.values()),
         )
 
     def embed_page(self, index: search.SearchIndex) -> str:

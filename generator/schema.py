@@ -388,6 +388,11 @@ class Producer:
     zalo: str | None = spec(Phone(), "số Zalo", "Zalo number")
     email: str | None = spec(Email(), "email", "email")
     website: str | None = spec(Url(), "trang web", "website")
+    established: dt.date | None = spec(
+        Date(),
+        "ngày thành lập (để đếm hợp tác xã thành lập mới mỗi năm)",
+        "date established (counts the new cooperatives of each year)",
+    )
     about: I18n | None = spec(RichText, "giới thiệu (Markdown)", "about (Markdown)")
 
 

@@ -86,3 +86,18 @@ def test_report_prints_and_writes_figures_and_actions(
         assert action.product_id in markdown
     figs = figures.compute(cat)
     assert str(figs.in_force) in markdown
+
+
+def test_new_cooperatives_are_counted_from_the_producers_dates() -> None:
+    """The plan's "new cooperatives" target needs the year each cooperative was founded."""
+    root = Path(__file__).resolve().parent.parent
+    cat, _ = load_catalogue(root, today=TODAY)
+    by_hand: dict[int, int] = {}
+    for path in sorted((root / "producers").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        kind = re.search(r"(?m)^type: (\S+)", text)
+        founded = re.search(r"(?m)^established: (\d{4})-", text)
+        if kind and founded and kind.group(1) in ("cooperative", "cooperative_group"):
+            year = int(founded.group(1))
+            by_hand[year] = by_hand.get(year, 0) + 1
+    assert by_hand and figures.cooperatives_founded(cat) == by_hand

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, parseHeadersFile, parseHeaderRules } from './server.mjs';
 import { checkCatalogueSearch } from './checks/catalogue-search.mjs';
 import { checkEmbed } from './checks/embed.mjs';
+import { checkOutlets } from './checks/outlets.mjs';
 import { checkContentSearch } from './checks/content-search.mjs';
 
 const require = createRequire(import.meta.url);
@@ -32,7 +33,7 @@ const REPORT_DIR = path.join(PROJECT, 'build', 'verify');
 // Pages named in issue 4; each is checked at "/" (vi) and "/en/" (en).
 // The search page with a filter in its URL: its script runs and fills the results (as built,
 // without a query, the page shows the catalogue's first cards and loads nothing).
-const AXE_PAGES = ['', 'danh-muc/', 'tim-kiem/?sao=4', 'nhung/?sao=4', 'huong-dan-nhung/', 'nhom/thuc-pham/', 'san-pham/gao-buon-choah/', 'nha-san-xuat/htx-buon-choah-xanh/'];
+const AXE_PAGES = ['', 'danh-muc/', 'tim-kiem/?sao=4', 'nhung/?sao=4', 'huong-dan-nhung/', 'so-lieu/', 'noi-ban/', 'hoi-cho/', 'tin-tuc/them-san-pham-4-sao/', 'nhom/thuc-pham/', 'san-pham/gao-buon-choah/', 'nha-san-xuat/htx-buon-choah-xanh/'];
 // Phone (Moto G Power, Lighthouse's mobile preset) and desktop: Material hides and shows different parts.
 const AXE_VIEWPORTS = [[412, 823], [1280, 800]];
 const LH_PAGES = ['', 'danh-muc/', 'san-pham/gao-buon-choah/'];
@@ -510,8 +511,11 @@ async function checkSearch(base) {
     for (const f of catalogue.fails) console.log(`  search FAIL ${f}`);
     const content = await checkContentSearch(base, browser);
     for (const d of content.details) console.log(`  content search ${d}`);
-    const ok = catalogue.ok && content.ok;
-    verdict('search (360 px, vi + en)', ok, `catalogue page: ${catalogue.ok ? 'diacritics, facets (OR within, AND across, counts), URL round trip, Back, keyboard, no horizontal scroll' : `${catalogue.fails.length} problems`}; content pages (Material): ${content.ok ? 'unaccented = accented first result, highlighting intact' : 'FAILED'}`);
+    const outlets = await checkOutlets(base, browser);
+    for (const d of outlets.details) console.log(`  outlets ${d}`);
+    for (const f of outlets.fails) console.log(`  outlets FAIL ${f}`);
+    const ok = catalogue.ok && content.ok && outlets.fails.length === 0;
+    verdict('search (360 px, vi + en)', ok, `catalogue page: ${catalogue.ok ? 'diacritics, facets (OR within, AND across, counts), URL round trip, Back, keyboard, no horizontal scroll' : `${catalogue.fails.length} problems`}; content pages (Material): ${content.ok ? 'unaccented = accented first result, highlighting intact' : 'FAILED'}; where-to-buy filter: ${outlets.fails.length ? 'FAILED' : 'product filter = data, URL round trip'}`);
     return { catalogue, content };
   } finally { await browser.close(); }
 }
