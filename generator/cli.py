@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import figures, qr, sheet
+from . import editor_schemas, figures, qr, sheet
 from .build import BuildFailed, BuildResult, Project, build, load, read_settings
 from .errors import ContentError, ContentErrors, Lang
 from .programme import load_programme
@@ -127,6 +127,11 @@ def parser() -> argparse.ArgumentParser:
         help="rebuild even when nothing changed since the live release",
     )
     sub.add_parser("check", parents=[common], help="validate products and producers only")
+    sub.add_parser(
+        "schemas",
+        parents=[common],
+        help="write the editors' JSON Schemas (schemas/) and the VS Code mapping",
+    )
     q = sub.add_parser("qr", parents=[common], help="list QR codes, or write print sheets")
     q.add_argument("--sheet", action="store_true", help="write A4 SVG label sheets")
     q.add_argument("--producer", default=None, help="only this producer's products")
@@ -234,6 +239,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return qr_command(project, args, lang)
         if args.command == "report":
             return report_command(project, args, lang)
+        if args.command == "schemas":
+            for path in editor_schemas.write(project.root):
+                print(path.relative_to(project.root))
+            return EXIT_OK
         if args.command == "check":
             cat, diag = load(project, args.today)
             load_programme(project.root, cat, diag)  # fairs and outlets refer to products
