@@ -9,7 +9,7 @@ CHROME_PATH ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site build check serve test lint typecheck bench golden clean help debs pdf-libs qr-sheet
+.PHONY: site build check serve test lint typecheck bench golden clean help debs pdf-libs qr-sheet new
 
 help:
 	@echo "make site    - build the sample catalogue into public/ (vi at /, en at /en/)"
@@ -20,6 +20,7 @@ help:
 	@echo "make bench   - benchmark builds (N=100,1000) and the search page (N=1000,20000)"
 	@echo "make golden  - regenerate the golden Markdown files used by the tests"
 	@echo "make qr-sheet - A4 QR label sheets into build/qr-sheets/ (QR_ARGS=--producer ID)"
+	@echo "make new     - start a new product file; asks what is missing (NEW_ARGS='--name \"…\" …')"
 
 # The virtual environment is rebuilt whenever the lock file changes. The generator runs from the
 # project folder (`python -m generator`), so it is not installed into the environment.
@@ -49,6 +50,9 @@ serve: $(STAMP)
 
 qr-sheet: $(STAMP)
 	$(PY) -m generator qr --sheet $(QR_ARGS)
+
+new: $(STAMP)
+	$(PY) -m generator new $(NEW_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check $(SOURCES)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import editor_schemas, figures, qr, sheet
+from . import editor_schemas, figures, qr, scaffold, sheet
 from .build import BuildFailed, BuildResult, Project, build, load, read_settings
 from .errors import ContentError, ContentErrors, Lang
 from .programme import load_programme
@@ -150,6 +150,11 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--format", choices=("md", "csv"), default="md", help="what to print")
     r.add_argument("--days", type=int, default=90, help="certificates expiring within (90)")
     r.add_argument("--out", type=Path, default=None, help="folder (default build/report)")
+    scaffold.add_arguments(
+        sub.add_parser(
+            "new", parents=[common], help="start a new product file (asks what is missing)"
+        )
+    )
     s = sub.add_parser("serve", parents=[common], help="live preview while editing")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--host", default="127.0.0.1")
@@ -233,6 +238,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .serve import serve
 
         return serve(project, host=args.host, port=args.port, lang=lang)
+    if args.command == "new":
+        return scaffold.new_command(project.root, args)
     started = time.perf_counter()
     try:
         if args.command == "qr":
