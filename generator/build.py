@@ -93,6 +93,15 @@ class SiteSettings:
     def url(self, lang: Lang) -> str:
         return self.site_url if lang == "vi" else f"{self.site_url}{lang}/"
 
+    @property
+    def site_names(self) -> dict[Lang, str]:
+        """The languages' site names that mkdocs.yml gives (extra.languages.<lang>.site_name)."""
+        return {
+            lang: self.languages[lang]["site_name"]
+            for lang in LANGS
+            if self.languages.get(lang, {}).get("site_name")
+        }
+
 
 @dataclass
 class BuildResult:
@@ -201,6 +210,19 @@ def photo_jobs(cat: Catalogue) -> list[PhotoJob]:
 NEWS_PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
 
+def _refuse_symlink(diag: Diagnostics, display: str) -> None:
+    diag.error(
+        display,
+        0,
+        0,
+        "",
+        msg(
+            "tệp là liên kết tượng trưng (symlink) nên không được dùng; hãy chép tệp thật",
+            "the file is a symbolic link and is not used; copy the real file",
+        ),
+    )
+
+
 def news_photo_jobs(project: Project, diag: Diagnostics) -> dict[str, PhotoJob]:
     """Photos of content/anh/ (news covers and pictures of hand-written pages), by file name."""
     folder = project.root / NEWS_PHOTOS
@@ -210,16 +232,7 @@ def news_photo_jobs(project: Project, diag: Diagnostics) -> dict[str, PhotoJob]:
     for path in sorted(folder.iterdir()):
         display = path.relative_to(project.root).as_posix()
         if path.is_symlink():
-            diag.error(
-                display,
-                0,
-                0,
-                "",
-                msg(
-                    "tệp là liên kết tượng trưng (symlink) nên không được dùng; hãy chép tệp thật",
-                    "the file is a symbolic link and is not used; copy the real file",
-                ),
-            )
+            _refuse_symlink(diag, display)
             continue
         if path.is_file() and path.suffix.lower() in NEWS_PHOTO_SUFFIXES:
             jobs[path.name] = PhotoJob(path, display, slugify(path.stem))
@@ -253,16 +266,7 @@ def content_pages(
             rel = path.relative_to(folder).as_posix()
             display = path.relative_to(project.root).as_posix()
             if path.is_symlink():
-                diag.error(
-                    display,
-                    0,
-                    0,
-                    "",
-                    msg(
-                        "tệp là liên kết tượng trưng (symlink) nên không được dùng; hãy chép tệp thật",
-                        "the file is a symbolic link and is not used; copy the real file",
-                    ),
-                )
+                _refuse_symlink(diag, display)
                 continue
             if path.is_dir() or rel in pages:
                 continue
@@ -758,11 +762,7 @@ def build(
                 illustrative=settings.illustrative,
                 cache_dir=project.cache_dir / "pdf",
                 qr_cache=qr_cache,
-                site_names={
-                    lang: names["site_name"]
-                    for lang, names in settings.languages.items()
-                    if names.get("site_name")
-                },
+                site_names=settings.site_names,
                 workers=workers,
             )
         except specsheet.SpecSheetFailed as exc:
@@ -793,11 +793,7 @@ def build(
             cat,
             site_url=settings.site_url,
             shares=shares,
-            site_names={
-                lang: settings.languages[lang]["site_name"]
-                for lang in LANGS
-                if settings.languages.get(lang, {}).get("site_name")
-            },
+            site_names=settings.site_names,
             illustrative=settings.illustrative,
         )
         news.write_news_feeds(
@@ -805,11 +801,7 @@ def build(
             project.root,
             site_url=settings.site_url,
             photos=news_photos,
-            site_names={
-                lang: settings.languages[lang]["site_name"]
-                for lang in LANGS
-                if settings.languages.get(lang, {}).get("site_name")
-            },
+            site_names=settings.site_names,
         )
         exports.write_exports(
             release,

@@ -174,7 +174,7 @@ def spec_sheets(
     site_url: str,
     illustrative: bool,
     qr_cache: QrCache | None = None,
-    site_names: Mapping[str, str] | None = None,
+    site_names: Mapping[Lang, str] | None = None,
     products: Sequence[Product] | None = None,
 ) -> list[SpecSheet]:
     """The sheets of every published product (or of `products`) in every language.
@@ -371,7 +371,7 @@ def write_spec_sheets(
     illustrative: bool,
     cache_dir: Path,
     qr_cache: QrCache | None = None,
-    site_names: Mapping[str, str] | None = None,
+    site_names: Mapping[Lang, str] | None = None,
     workers: int | None = None,
     products: Sequence[Product] | None = None,
 ) -> SpecSheetStats:
