@@ -410,7 +410,9 @@ def _load_record(cache_dir: Path, digest: str, params: _Params) -> _Record | Non
     return record
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
+    """Temp file + ``os.replace``: a killed build never leaves a half file under a cache name
+    (the renditions', share images' and QR codes' caches)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
@@ -670,11 +672,11 @@ def _render(task: _Task) -> _Outcome:
                         (width, height), Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP
                     )
             data_out = _encode(small, fmt, params)
-            _write_atomic(path, data_out)
+            write_atomic(path, data_out)
             encoded.append(_Encoded(key, width, height, fmt, len(data_out)))
             made += 1
     record = _Record(digest, decoded.width, decoded.height, tuple(encoded), tuple(decoded.warnings))
-    _write_atomic(_cache_path(cache_dir, _record_key(digest, params), "json"), record.to_json())
+    write_atomic(_cache_path(cache_dir, _record_key(digest, params), "json"), record.to_json())
     return _Outcome(record, None, made, cached)
 
 

@@ -57,7 +57,6 @@ import io
 import json
 import math
 import os
-import secrets
 import unicodedata
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -70,7 +69,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 from .catalogue import Catalogue
 from .errors import LANGS, Lang
 from .i18n import LABELS
-from .images import ImageStats, Photo
+from .images import ImageStats, Photo, write_atomic
 from .schema import Product
 from .text import fold
 
@@ -666,19 +665,6 @@ def _encode(image: Image.Image, params: _Params) -> bytes:
     return buffer.getvalue()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Temp file + ``os.replace``: a killed build never leaves a half file under a cache name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(temp, "xb") as f:
-            f.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
 @dataclass(frozen=True)
 class _Task:
     card: ShareCard
@@ -693,7 +679,7 @@ def _make(task: _Task) -> int:
     if _current_params() != task.params:
         raise RuntimeError("share image parameters differ between the build and a worker process")
     data = _encode(render_card(task.card), task.params)
-    _write_atomic(task.file, data)
+    write_atomic(task.file, data)
     return len(data)
 
 
