@@ -25,6 +25,7 @@ import datetime as dt
 import io
 import os
 import random
+import re
 import shutil
 import time
 import unicodedata
@@ -781,6 +782,7 @@ def make_project(n: int, *, root: Path = ROOT) -> Path:
             shutil.copytree(source, target)
         else:
             shutil.copy2(source, target)
+    programme_products(dest, n)
     communes = load_communes(root)
     categories = load_categories()
     missing = {k.category for k in KINDS} - categories
@@ -803,6 +805,40 @@ def make_project(n: int, *, root: Path = ROOT) -> Path:
         for j, (file, *_rest) in enumerate(PHOTO_SLOTS):
             link_photo(unique_photo(i * PHOTOS_PER_PRODUCT + j, pool), folder / file)
     return dest
+
+
+PROGRAMME_FILES = ("hoi-cho.yaml", "diem-ban.yaml")
+"""The sample's fairs and outlets (copied with data/) list sample product ids; so do the product
+cards of the news posts (`--8<-- "san-pham:id,id"`)."""
+CARDS_LINE = re.compile(r'^--8<-- "san-pham:([^"]+)"$', re.MULTILINE)
+
+
+def programme_products(dest: Path, n: int) -> None:
+    """Point the copied fairs, outlets and news posts at synthetic products: the sample's ids,
+    in order of first appearance, become products spread evenly over the catalogue."""
+    mapping: dict[str, str] = {}
+
+    def synthetic(ids: list[str]) -> list[str]:
+        return [mapping.setdefault(i, product_id((len(mapping) * 37) % n)) for i in ids]
+
+    for name in PROGRAMME_FILES:
+        path = dest / "data" / name
+        if not path.is_file():
+            continue
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for items in data.values():
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict) and item.get("products"):
+                    item["products"] = synthetic(item["products"])
+        path.write_text(dump_yaml(data), encoding="utf-8")
+    for post in sorted((dest / "content").glob("*/tin-tuc/posts/*.md")):
+        text = post.read_text(encoding="utf-8")
+        post.write_text(
+            CARDS_LINE.sub(
+                lambda m: f'--8<-- "san-pham:{",".join(synthetic(m[1].split(",")))}"', text
+            ),
+            encoding="utf-8",
+        )
 
 
 def _prune(folder: Path, keep: set[str]) -> None:
