@@ -31,6 +31,7 @@ from . import (
     headers,
     news,
     permalinks,
+    progress,
     publish,
     qr,
     search,
@@ -41,7 +42,7 @@ from . import (
 from .catalogue import Catalogue, load_catalogue
 from .errors import LANGS, ContentError, Diagnostics, Lang, Message, Severity, msg
 from .i18n import LABELS
-from .images import Photo, PhotoJob, process_photos
+from .images import Photo, PhotoJob, process_photos, write_atomic
 from .programme import load_programme
 from .render import IMAGE_ROOT, NEWS_IMAGE_DIR, NEWS_PHOTOS, Blocks, render_language
 from .text import slugify
@@ -77,6 +78,16 @@ class Project:
 
     def docs_dir(self, lang: Lang) -> Path:
         return self.build_dir / f"docs-{lang}"
+
+    @property
+    def preview_dir(self) -> Path:
+        """The live preview's own releases and MkDocs output, apart from the published site."""
+        return self.build_dir / "preview"
+
+    @property
+    def preview(self) -> Path:
+        """The symbolic link `serve` shows: the last good preview release."""
+        return self.preview_dir / "current"
 
 
 @dataclass
@@ -116,6 +127,11 @@ class BuildResult:
     new_permalinks: list[str] = field(default_factory=list)
     unchanged: bool = False
     """True when the inputs had not changed and the live release was kept."""
+    pages_rendered: int = 0
+    """Pages MkDocs rendered (a preview renders the unchanged product pages no more)."""
+    preview: bool = False
+    full: bool = True
+    """False for a preview build that let MkDocs re-render only the changed pages."""
 
 
 class _LenientLoader(yaml.SafeLoader):
@@ -164,10 +180,11 @@ def today_from_env() -> dt.date:
     return dt.date.today()
 
 
-def write_tree(target: Path, files: Mapping[str, str | bytes]) -> int:
-    """Make `target` hold exactly `files`; unchanged files are not rewritten (cheap rebuilds,
-    quiet live reload). Returns how many files were written."""
-    written = 0
+def write_tree(target: Path, files: Mapping[str, str | bytes]) -> tuple[int, int]:
+    """Make `target` hold exactly `files`; unchanged files are not rewritten, so they keep their
+    modification times (MkDocs' dirty builds in the preview rely on them, and a live reload stays
+    quiet). Returns how many files were written and how many removed."""
+    written = removed = 0
     target.mkdir(parents=True, exist_ok=True)
     for rel, content in files.items():
         path = target / rel
@@ -187,11 +204,12 @@ def write_tree(target: Path, files: Mapping[str, str | bytes]) -> int:
             path = Path(dirpath) / name
             if path not in wanted:
                 path.unlink()
+                removed += 1
         for name in dirs:
             sub = Path(dirpath) / name
             if not any(sub.iterdir()):
                 sub.rmdir()
-    return written
+    return written, removed
 
 
 def photo_jobs(cat: Catalogue) -> list[PhotoJob]:
@@ -402,7 +420,8 @@ def fix_alternates(release: Path, site_url: str) -> int:
 
         new = _LANGUAGE_LINK.sub(relative, _ALTERNATE_LINK.sub(absolute, text))
         if new != text:
-            html_file.write_text(new, encoding="utf-8")
+            # A preview release hard-links MkDocs' output: replace the file, never write through.
+            write_atomic(html_file, new.encode())
     return changed
 
 
@@ -477,17 +496,64 @@ def mkdocs_config(project: Project, settings: SiteSettings, lang: Lang) -> dict[
     }
 
 
-def mkdocs_command(config: Path) -> list[str]:
+DIRTY_NOTICE = "A 'dirty' build is being performed"
+
+
+def mkdocs_command(config: Path, *, site_dir: Path | None = None, dirty: bool = False) -> list[str]:
     """How a language build is run (the benchmark's floor runs MkDocs the same way)."""
-    return [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config)]
+    if dirty:
+        # Only the pages whose Markdown is newer than their HTML (the live preview). `--strict`
+        # would fail on MkDocs' own notice that a dirty build is dirty, so the warnings are read
+        # from the log instead (`strict_failures`).
+        command = [sys.executable, "-m", "mkdocs", "build", "--dirty", "-f", str(config)]
+    else:
+        command = [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--quiet",
+            "-f",
+            str(config),
+        ]
+    if site_dir is not None:
+        command += ["--site-dir", str(site_dir)]
+    return command
 
 
-def run_mkdocs(project: Project, langs: tuple[Lang, ...]) -> None:
+def strict_failures(log: str) -> list[str]:
+    """The warnings and errors of a dirty build's log that `--strict` would have failed on."""
+    found: list[str] = []
+    keep = False
+    for line in log.splitlines():
+        if line.startswith(("WARNING", "ERROR")):
+            keep = DIRTY_NOTICE not in line
+            if keep:
+                found.append(line)
+        elif line[:1].isspace() and keep:
+            found.append(line)
+        else:
+            keep = False
+    return found
+
+
+def run_mkdocs(
+    project: Project,
+    langs: tuple[Lang, ...],
+    *,
+    site_dirs: Mapping[Lang, Path] | None = None,
+    dirty: bool = False,
+) -> None:
     """Both language builds at once, in separate processes (one per core on the build machine)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     procs = {
         lang: subprocess.Popen(
-            mkdocs_command(project.build_dir / f"mkdocs-{lang}.yml"),
+            mkdocs_command(
+                project.build_dir / f"mkdocs-{lang}.yml",
+                site_dir=site_dirs[lang] if site_dirs else None,
+                dirty=dirty,
+            ),
             cwd=project.root,
             env=env,
             stdout=subprocess.PIPE,
@@ -501,6 +567,8 @@ def run_mkdocs(project: Project, langs: tuple[Lang, ...]) -> None:
         output, _ = proc.communicate()
         if proc.returncode != 0:
             failures.append(f"mkdocs ({lang}):\n{output.strip()}")
+        elif dirty and (problems := strict_failures(output)):
+            failures.append(f"mkdocs ({lang}):\n" + "\n".join(problems))
     if failures:
         raise BuildFailed("\n\n".join(failures))
 
@@ -557,7 +625,12 @@ _TOOLS = (
 )
 
 
-def inputs_fingerprint(project: Project, today: dt.date) -> str:
+LAYOUT_INPUTS = ("mkdocs.yml", "content", "theme_overrides")
+"""What every page depends on (navigation, templates, page titles): when one of these changes, a
+preview renders every page again instead of only the changed ones."""
+
+
+def inputs_fingerprint(project: Project, today: dt.date, inputs: tuple[str, ...] = INPUTS) -> str:
     """A digest of everything a build reads: content, configuration, theme, the generator itself,
     tool versions and the build date (it decides which certificates have expired).
 
@@ -567,7 +640,7 @@ def inputs_fingerprint(project: Project, today: dt.date) -> str:
     digest = hashlib.sha256(f"{today.isoformat()}|".encode())
     for tool in _TOOLS:
         digest.update(f"{tool}={metadata.version(tool)}|".encode())
-    roots = [project.root / name for name in INPUTS] + [Path(__file__).parent]
+    roots = [project.root / name for name in inputs] + [Path(__file__).parent]
     for base in roots:
         if not base.exists():
             digest.update(f"-{base.name}|".encode())
@@ -646,8 +719,10 @@ def _remember(project: Project, fingerprint: str, result: BuildResult) -> None:
     write_tree_file(project.build_dir / FINGERPRINT_FILE, json.dumps(record, ensure_ascii=False))
 
 
-def load(project: Project, today: dt.date | None = None) -> tuple[Catalogue, Diagnostics]:
-    return load_catalogue(project.root, today or today_from_env())
+def load(
+    project: Project, today: dt.date | None = None, *, preview: bool = False
+) -> tuple[Catalogue, Diagnostics]:
+    return load_catalogue(project.root, today or today_from_env(), preview=preview)
 
 
 def build(
@@ -656,15 +731,23 @@ def build(
     today: dt.date | None = None,
     workers: int | None = None,
     force: bool = False,
+    preview: bool = False,
 ) -> BuildResult:
     """Build the whole site and publish it; raise ContentErrors or BuildFailed otherwise.
 
     When nothing a build reads has changed since the live release was built, that release is
     kept as it is (`unchanged` in the result); `force` builds anyway.
+
+    A `preview` build (`serve`) goes through the same steps into `project.preview` instead of
+    `public/`, with four differences: drafts and candidates are shown (marked as such), MkDocs
+    re-renders only the product pages whose Markdown changed (every page when the navigation,
+    templates or content pages changed), the release checks of links and photos are skipped, and
+    permalinks.txt is read but never extended, so trying out a product id while editing does not
+    make it permanent.
     """
     started = time.perf_counter()
     fingerprint = inputs_fingerprint(project, today or today_from_env())
-    if not force:
+    if not force and not preview:
         kept = _unchanged(project, fingerprint)
         if kept is not None:
             kept.seconds = time.perf_counter() - started
@@ -678,7 +761,7 @@ def build(
         return now
 
     settings = read_settings(project.root)
-    cat, diag = load(project, today)
+    cat, diag = load(project, today, preview=preview)
     t = lap("load", started)
 
     programme = load_programme(project.root, cat, diag)
@@ -707,6 +790,7 @@ def build(
     qr_cache = qr.QrCache(project.cache_dir / "qr")
     codes = qr.catalogue_codes(cat, settings.site_url, settings.qr_error, qr_cache)
     search_indexes: list[search.SearchIndex] = []
+    stale_pages = False
     for lang in LANGS:
         pages, blocks, index = render_language(
             cat,
@@ -723,8 +807,9 @@ def build(
         search_indexes.append(index)
         pages.update(content_pages(project, lang, blocks, diag))
         diag.raise_if_errors()
-        write_tree(project.docs_dir(lang), pages)
+        _written, removed = write_tree(project.docs_dir(lang), pages)
         result.pages += len(pages)
+        stale_pages = stale_pages or removed > 0
         config = mkdocs_config(project, settings, lang)
         write_tree_file(
             project.build_dir / f"mkdocs-{lang}.yml",
@@ -732,18 +817,25 @@ def build(
         )
     t = lap("render", t)
 
-    for lang in LANGS:
-        site = project.build_dir / f"site-{lang}"
-        if site.exists():
-            shutil.rmtree(site)
-    run_mkdocs(project, LANGS)
+    if preview:
+        release = _preview_mkdocs(project, result, cat.today, stale_pages=stale_pages)
+    else:
+        for lang in LANGS:
+            site = project.build_dir / f"site-{lang}"
+            if site.exists():
+                shutil.rmtree(site)
+        with progress.step("mkdocs"):
+            run_mkdocs(project, LANGS)
+        result.pages_rendered = result.pages
+        release = publish.new_release_dir(project.build_dir)
     t = lap("mkdocs", t)
 
-    release = publish.new_release_dir(project.build_dir)
+    publishing = progress.Bar("publish", None)
     try:
-        release.rmdir()
-        (project.build_dir / "site-vi").rename(release)
-        (project.build_dir / "site-en").rename(release / "en")
+        if not preview:
+            release.rmdir()
+            (project.build_dir / "site-vi").rename(release)
+            (project.build_dir / "site-en").rename(release / "en")
         link_renditions(release, cat, photos)
         share.write_share_images(release, shares)
         link_news_photos(release, news_photos)
@@ -814,36 +906,122 @@ def build(
         headers.write_security_headers(
             release, embed_hosts=settings.embed_hosts, site_url=settings.site_url
         )
-        report = checks.CheckReport()
-        checks.check_product_pages(release, (p.id for p in cat.published), report)
-        checks.check_links(release, report)
-        originals: dict[int, set[str]] = {}
-        for image in photos.values():
-            originals.setdefault(image.source.stat().st_size, set()).add(image.digest)
-        checks.check_images(release, originals, project.cache_dir / "audit.json", report)
-        if not report.ok:
-            raise BuildFailed("\n".join(report.problems))
+        if not preview:
+            report = checks.CheckReport()
+            checks.check_product_pages(release, (p.id for p in cat.published), report)
+            checks.check_links(release, report)
+            originals: dict[int, set[str]] = {}
+            for image in photos.values():
+                originals.setdefault(image.source.stat().st_size, set()).add(image.digest)
+            checks.check_images(release, originals, project.cache_dir / "audit.json", report)
+            if not report.ok:
+                raise BuildFailed("\n".join(report.problems))
         lock = permalinks.read_lock(project.root / permalinks.LOCKFILE)
         paths = permalinks.published_paths(release)
         _check_lock(lock, paths)
     except BaseException:
         publish.discard(release)
         raise
+    finally:
+        publishing.close()
     t = lap("checks", t)
 
+    result.release = release
+    result.products = len(cat.published)
+    result.warnings = diag.warnings
+    result.preview = preview
+    if preview:
+        publish.switch(project.preview, release)
+        publish.prune_releases(project.preview_dir, project.preview, keep=2)
+        result.seconds = time.perf_counter() - started
+        return result
     publish.switch(project.public, release)
     publish.prune_releases(project.build_dir, project.public)
     result.new_permalinks = permalinks.append_lock(
         project.root / permalinks.LOCKFILE, lock, paths, cat.today
     )
     lap("publish", t)
-    result.release = release
-    result.products = len(cat.published)
-    result.warnings = diag.warnings
     result.seconds = time.perf_counter() - started
     # Taken again: the build itself appended to permalinks.txt, one of its inputs.
     _remember(project, inputs_fingerprint(project, cat.today), result)
     return result
+
+
+PREVIEW_LAYOUT_FILE = "layout.json"
+SKIPPABLE_PAGE = re.compile(r"(san-pham/[^/]+/(qr/)?|nha-san-xuat/[^/]+/)index\.md")
+"""The pages a preview renders again only when their own text changed: product pages, their QR
+print pages and producer pages, the pages that grow with the catalogue. All three are outside
+the nav, outside the news and excluded from the site search (a test keeps this true)."""
+
+
+def _mark_for_dirty_build(docs: Path, site: Path) -> int:
+    """Make MkDocs' dirty build render every page but the unchanged SKIPPABLE_PAGEs; returns how
+    many pages it will render.
+
+    A dirty build does not even read the pages it skips, so the navigation of the pages it
+    renders would show "None" for every skipped page in the nav, the news archive would lose the
+    excerpts of skipped posts and the site search index would lose skipped pages. The skippable
+    pages are none of these, so only they are skipped when unchanged: every other page is marked
+    as changed (its modification time set to now).
+    """
+    now = time.time()
+    rendered = 0
+    for path in docs.rglob("*.md"):
+        rel = path.relative_to(docs).as_posix()
+        if SKIPPABLE_PAGE.fullmatch(rel):
+            html_file = site / rel.removesuffix(".md").removesuffix("index") / "index.html"
+            try:
+                if path.stat().st_mtime <= html_file.stat().st_mtime:
+                    continue
+            except OSError:
+                pass
+        else:
+            os.utime(path, (now, now))
+        rendered += 1
+    return rendered
+
+
+def _preview_mkdocs(
+    project: Project, result: BuildResult, today: dt.date, *, stale_pages: bool
+) -> Path:
+    """Run MkDocs for a preview into build/preview/site-<lang>, kept between builds, and return
+    a new preview release holding hard links to that output.
+
+    MkDocs' dirty mode renders only the pages whose Markdown is newer than their HTML; our
+    write_tree leaves unchanged Markdown untouched, so changing one product re-renders its page
+    and the listings, home and producer pages whose text changed. What dirty mode cannot see
+    forces a full render: a change to the navigation, templates or content pages (every page
+    carries the nav and the theme), and a removed page (its HTML would stay behind).
+    """
+    base = project.preview_dir
+    sites = {lang: base / f"site-{lang}" for lang in LANGS}
+    record = base / PREVIEW_LAYOUT_FILE
+    layout = inputs_fingerprint(project, today, LAYOUT_INPUTS)
+    try:
+        same_layout = json.loads(record.read_text(encoding="utf-8")).get("layout") == layout
+    except (OSError, ValueError):
+        same_layout = False
+    result.full = stale_pages or not same_layout or not all(s.is_dir() for s in sites.values())
+    record.unlink(missing_ok=True)  # a failed MkDocs run leaves the next preview a full one
+    if result.full:
+        for site in sites.values():
+            shutil.rmtree(site, ignore_errors=True)
+        result.pages_rendered = result.pages
+    else:
+        result.pages_rendered = sum(
+            _mark_for_dirty_build(project.docs_dir(lang), sites[lang]) for lang in LANGS
+        )
+    with progress.step("mkdocs"):
+        run_mkdocs(project, LANGS, site_dirs=sites, dirty=not result.full)
+    write_tree_file(record, json.dumps({"layout": layout}))
+    release = publish.new_release_dir(base)
+    release.rmdir()
+    # Hard links: no copy of the site per keystroke. The steps after MkDocs create files, and
+    # the two that change MkDocs' output (fix_alternates, patch_material_bundle) replace files
+    # instead of writing through the link.
+    shutil.copytree(sites["vi"], release, copy_function=os.link)
+    shutil.copytree(sites["en"], release / "en", copy_function=os.link)
+    return release
 
 
 MATERIAL_ALTERNATE_CALL = "ui({document$:ct});"

@@ -83,9 +83,14 @@ class Catalogue:
     """(product id, file as typed) → the resolved photo file."""
     source_files: dict[str, Path] = field(default_factory=dict)
     """Product or producer id → its YAML file (for change detection)."""
+    preview: bool = False
+    """The live preview shows drafts and candidates too (marked as such on their pages), so an
+    editor sees a new product before setting it active; a release never does."""
 
     @cached_property
     def published(self) -> list[Product]:
+        if self.preview:
+            return list(self.products)
         return [p for p in self.products if p.status in PUBLISHED_STATUSES]
 
     @cached_property
@@ -108,9 +113,25 @@ class Catalogue:
         current = product.current
         return product.status == "expired" or (current is not None and current.expires < self.today)
 
+    def state(self, product: Product) -> str:
+        """What a product's page, card, share image and exports say about its certificate:
+        active, expired, withdrawn, unconfirmed (no stars without evidence), and in the live
+        preview only, draft or candidate."""
+        if product.status in ("withdrawn", "draft", "candidate"):
+            return product.status
+        if self.is_expired(product):
+            return "expired"
+        if not self.shows_stars(product):
+            return "unconfirmed"
+        return "active"
+
     def shows_stars(self, product: Product) -> bool:
         """Stars appear only when a decision or official news backs them (DATA-MODEL, provenance)."""
-        return product.current is not None and product.provenance.evidence != "unconfirmed"
+        return (
+            product.current is not None
+            and product.provenance.evidence != "unconfirmed"
+            and product.status != "candidate"  # being rated: no stars until the decision
+        )
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -189,7 +210,9 @@ def _entries(folder: Path) -> Iterator[Path]:
         yield from sorted(folder.iterdir(), key=lambda p: p.name)
 
 
-def load_catalogue(root: Path, today: dt.date | None = None) -> tuple[Catalogue, Diagnostics]:
+def load_catalogue(
+    root: Path, today: dt.date | None = None, *, preview: bool = False
+) -> tuple[Catalogue, Diagnostics]:
     """Load and check the whole catalogue; raise ContentErrors (with warnings) on any error."""
     diag = Diagnostics()
     taxonomy = load_taxonomy()
@@ -292,9 +315,10 @@ def load_catalogue(root: Path, today: dt.date | None = None) -> tuple[Catalogue,
         products,
         producers,
         source_files=source_files,
+        preview=preview,
     )
     if region is not None:
-        _check_products(catalogue, product_docs, broken, diag)
+        check_products(catalogue, product_docs, broken, diag)
         for pid, producer in producers.items():
             if producer.commune_old not in region.old:
                 _unknown_commune(
@@ -329,7 +353,7 @@ def _unknown_commune(
     )
 
 
-def _check_products(
+def check_products(
     cat: Catalogue, docs: dict[str, Document], broken_producers: set[str], diag: Diagnostics
 ) -> None:
     gtins: dict[str, tuple[str, int]] = {}

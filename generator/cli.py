@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import editor_schemas, figures, qr, scaffold, sheet
+from . import editor_schemas, figures, progress, qr, scaffold, sheet
 from .build import BuildFailed, BuildResult, Project, build, load, read_settings
 from .errors import ContentError, ContentErrors, Lang
 from .programme import load_programme
@@ -49,6 +49,12 @@ def summary(
                 f"{result.renditions_made + result.renditions_cached} ảnh "
                 f"({result.renditions_cached} có sẵn trong bộ nhớ đệm)",
             ]
+        if result is not None and result.preview:
+            parts.append(
+                f"dựng lại toàn bộ {result.pages} trang"
+                if result.full
+                else f"dựng lại {result.pages_rendered}/{result.pages} trang"
+            )
         parts += [f"{errors} lỗi", f"{warnings} cảnh báo", f"{_number(seconds, lang)} giây"]
         if result is not None and result.unchanged:
             parts.append("không có thay đổi: giữ nguyên bản đang xuất bản")
@@ -60,9 +66,23 @@ def summary(
                 f"{result.renditions_made + result.renditions_cached} "
                 f"renditions ({result.renditions_cached} cached)",
             ]
+        if result is not None and result.preview:
+            parts.append(
+                f"all {result.pages} pages rendered"
+                if result.full
+                else f"{result.pages_rendered}/{result.pages} pages rendered again"
+            )
         parts += [f"{errors} errors", f"{warnings} warnings", f"{_number(seconds, lang)} s"]
         if result is not None and result.unchanged:
             parts.append("nothing changed: the live release is kept")
+    return " · ".join(parts)
+
+
+def done(lang: Lang, counts: Sequence[tuple[int, str, str]], seconds: float) -> str:
+    """The one-line summary of a command other than build and check: "19 sản phẩm · 38 mã QR ·
+    0,2 giây". `counts` are (number, Vietnamese noun, English noun)."""
+    parts = [f"{n} {vi if lang == 'vi' else en}" for n, vi, en in counts]
+    parts.append(f"{_number(seconds, lang)} {'giây' if lang == 'vi' else 's'}")
     return " · ".join(parts)
 
 
@@ -101,22 +121,42 @@ def _date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
-def parser() -> argparse.ArgumentParser:
+def _common_options(defaults: bool) -> argparse.ArgumentParser:
+    """The options every command takes, before or after the command's name. Only the top-level
+    parser has defaults: a subcommand's default would overwrite what was given before its name
+    (`python -m generator --lang en check` printed Vietnamese)."""
     common = argparse.ArgumentParser(add_help=False)
+
+    def default(value: object) -> object:
+        return value if defaults else argparse.SUPPRESS
+
     common.add_argument(
-        "--lang", choices=("vi", "en"), default="vi", help="language of messages (default: vi)"
+        "--lang",
+        choices=("vi", "en"),
+        default=default("vi"),
+        help="language of messages (default: vi)",
     )
     common.add_argument(
-        "--root", type=Path, default=Path.cwd(), help="project folder (default: the current folder)"
+        "--root",
+        type=Path,
+        default=default(Path.cwd()),
+        help="project folder (default: the current folder)",
     )
     common.add_argument(
         "--today",
         type=_date,
-        default=None,
+        default=default(None),
         help="build date YYYY-MM-DD, decides which certificates have expired",
     )
+    return common
+
+
+def parser() -> argparse.ArgumentParser:
+    common = _common_options(defaults=False)
     p = argparse.ArgumentParser(
-        prog="python -m generator", description="OCOP catalogue generator", parents=[common]
+        prog="python -m generator",
+        description="OCOP catalogue generator",
+        parents=[_common_options(defaults=True)],
     )
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", parents=[common], help="build the site into public/")
@@ -161,7 +201,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def qr_command(project: Project, args: argparse.Namespace, lang: Lang) -> int:
+def qr_command(project: Project, args: argparse.Namespace, lang: Lang, started: float) -> int:
     settings = read_settings(project.root)
     cat, diag = load(project, args.today)
     _print_problems(diag.warnings, lang)
@@ -171,14 +211,20 @@ def qr_command(project: Project, args: argparse.Namespace, lang: Lang) -> int:
         )
         return EXIT_USAGE
     codes = qr.catalogue_codes(cat, settings.site_url, args.error or settings.qr_error)
+    chosen = [p for p in cat.published if args.producer in (None, p.producer)]
+    products = (len(chosen), "sản phẩm", "products")
     if not args.sheet:
-        for product in cat.published:
-            if args.producer in (None, product.producer):
-                for code in codes[product.id]:
-                    print(
-                        f"{code.text}  v{code.version} {code.error.upper()} "
-                        f"≥{code.min_print_mm:g} mm  {product.id} {code.label}".rstrip()
-                    )
+        for product in chosen:
+            for code in codes[product.id]:
+                print(
+                    f"{code.text}  v{code.version} {code.error.upper()} "
+                    f"≥{code.min_print_mm:g} mm  {product.id} {code.label}".rstrip()
+                )
+        listed = sum(len(codes[p.id]) for p in chosen)
+        print(
+            done(lang, [products, (listed, "mã QR", "QR codes")], time.perf_counter() - started),
+            file=sys.stderr,
+        )
         return EXIT_OK
     stars = {
         p.id: (
@@ -187,12 +233,21 @@ def qr_command(project: Project, args: argparse.Namespace, lang: Lang) -> int:
         for p in cat.published
     }
     out = args.out or project.build_dir / "qr-sheets"
-    for path in sheet.write_sheets(cat, codes, out, lang, args.producer, stars):
+    sheets = sheet.write_sheets(cat, codes, out, lang, args.producer, stars)
+    for path in sheets:
         print(path)
+    print(
+        done(
+            lang,
+            [products, (len(sheets), "tờ nhãn A4", "A4 sheets")],
+            time.perf_counter() - started,
+        ),
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
-def report_command(project: Project, args: argparse.Namespace, lang: Lang) -> int:
+def report_command(project: Project, args: argparse.Namespace, lang: Lang, started: float) -> int:
     """`python -m generator report`: the programme's figures (figures.py) and the products that
     need action (certificates expiring within --days, missing English, photos or buyer fields,
     candidates awaiting rating); printed, and written to build/report/ as CSV and Markdown."""
@@ -208,10 +263,8 @@ def report_command(project: Project, args: argparse.Namespace, lang: Lang) -> in
         fairs=programme.fairs_per_year(),
         new_cooperatives=figures.cooperatives_founded(cat),
     )
-    tables = [
-        figures.report_rows(figs, lang),
-        figures.action_rows(figures.needs_action(cat, args.days), lang),
-    ]
+    actions = figures.needs_action(cat, args.days)
+    tables = [figures.report_rows(figs, lang), figures.action_rows(actions, lang)]
     out = args.out or project.build_dir / "report"
     out.mkdir(parents=True, exist_ok=True)
     name = "bao-cao" if lang == "vi" else "report"
@@ -225,6 +278,12 @@ def report_command(project: Project, args: argparse.Namespace, lang: Lang) -> in
         (out / f"{name}.{fmt}").write_text(text, encoding=encoding)
     print(texts[args.format])
     print(f"→ {out / (name + '.md')}, {out / (name + '.csv')}", file=sys.stderr)
+    counts = [
+        (len(cat.published), "sản phẩm", "products"),
+        (len(actions), "việc cần làm", "actions"),
+        (len(diag.warnings), "cảnh báo", "warnings"),
+    ]
+    print(done(lang, counts, time.perf_counter() - started), file=sys.stderr)
     return EXIT_OK
 
 
@@ -234,6 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     project = Project.at(
         args.root, public=args.public.resolve() if getattr(args, "public", None) else None
     )
+    progress.configure(lang)  # bars on a terminal's stderr only; never in CI logs or pipes
     if args.command == "serve":
         from .serve import serve
 
@@ -243,12 +303,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         if args.command == "qr":
-            return qr_command(project, args, lang)
+            return qr_command(project, args, lang, started)
         if args.command == "report":
-            return report_command(project, args, lang)
+            return report_command(project, args, lang, started)
         if args.command == "schemas":
-            for path in editor_schemas.write(project.root):
+            paths = editor_schemas.write(project.root)
+            for path in paths:
                 print(path.relative_to(project.root))
+            print(
+                done(lang, [(len(paths), "tệp", "files")], time.perf_counter() - started),
+                file=sys.stderr,
+            )
             return EXIT_OK
         if args.command == "check":
             cat, diag = load(project, args.today)

@@ -70,7 +70,7 @@ from .fields import (
     Text,
     Url,
 )
-from .i18n import LABELS
+from .i18n import LABELS, STATE_LABELS
 from .permalinks import gtin14
 from .render import Renderer, page_dir
 from .schema import (
@@ -112,7 +112,8 @@ DATA_LICENCE = Licence("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0
 public-sector data. The catalogue's owner may pass another one to `write_exports`."""
 
 STATES = ("active", "expired", "withdrawn", "unconfirmed")
-"""The values of `Renderer.state`, the status a product page shows."""
+"""The values of `Catalogue.state`, the status a product page shows, in a release (the live
+preview's exports may also say draft or candidate)."""
 
 ILLUSTRATIVE_NOTE = I18n(
     "Dữ liệu minh họa: các chủ thể, số quyết định, mã GTIN và giá trong tệp này là hư cấu, "
@@ -695,14 +696,6 @@ ColumnKind = Literal["plain", "text", "date", "money", "gtin", "label", "certifi
 Scalar = str | int | float | dt.date
 CellValue = Scalar | None
 
-STATE_LABELS = {
-    "active": "status_valid",
-    "expired": "expired_badge",
-    "withdrawn": "withdrawn_badge",
-    "unconfirmed": "unconfirmed_badge",
-}
-"""Status → the site's label of it (generator/i18n.py), so a spreadsheet says what pages say."""
-
 
 @dataclass(frozen=True)
 class Column:
@@ -909,14 +902,14 @@ def _csv_text(value: str) -> str:
     return value
 
 
-def _plain_number(value: float) -> str:
+def plain_number(value: float) -> str:
     """A number as typed in the YAML: "20.6", "2", never "2e+01"."""
     if value.is_integer():
         return str(int(value))
     return format(decimal.Decimal(repr(value)), "f")
 
 
-def _csv_value(value: CellValue) -> str:
+def csv_value(value: CellValue) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
@@ -926,7 +919,7 @@ def _csv_value(value: CellValue) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return _plain_number(value)
+        return plain_number(value)
     return value.isoformat()
 
 
@@ -938,7 +931,7 @@ def csv_chunks(rows: Iterable[Sequence[CellValue]], lang: Lang) -> Iterator[byte
     writer = csv.writer(buffer)
     writer.writerow(table_headers(lang))
     for i, row in enumerate(rows, start=1):
-        writer.writerow([_csv_value(v) for v in row])
+        writer.writerow([csv_value(v) for v in row])
         if i % 1000 == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -967,10 +960,10 @@ def _width(value: CellValue) -> int:
         return 10
     if isinstance(value, int):
         return len(f"{value:,}") + 4  # thousands separators and the currency
-    return len(_plain_number(value))
+    return len(plain_number(value))
 
 
-def _column_widths(headers: Sequence[str], rows: Sequence[Sequence[CellValue]]) -> list[int]:
+def column_widths(headers: Sequence[str], rows: Sequence[Sequence[CellValue]]) -> list[int]:
     widths = [len(h) + 3 for h in headers]  # room for the filter button
     for row in rows:
         for i, value in enumerate(row):
@@ -1019,7 +1012,7 @@ def _cell_xml(ref: str, value: Scalar, style: int | None) -> str:
         return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{xml_escape(value)}</t></is></c>'
     if isinstance(value, dt.date):
         return f'<c r="{ref}"{s} t="n"><v>{to_excel(value)}</v></c>'
-    number = str(value) if isinstance(value, int) else _plain_number(value)
+    number = str(value) if isinstance(value, int) else plain_number(value)
     return f'<c r="{ref}"{s} t="n"><v>{number}</v></c>'
 
 
@@ -1061,7 +1054,7 @@ def xlsx_bytes(
     for cell in ws[1]:
         cell.font = bold
         cell.alignment = Alignment(vertical="top", wrap_text=True)
-    for i, width in enumerate(_column_widths(headers, rows), start=1):
+    for i, width in enumerate(column_widths(headers, rows), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
     last = f"{get_column_letter(len(headers))}{len(rows) + 1}"

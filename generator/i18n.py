@@ -10,6 +10,17 @@ import datetime as dt
 
 from .errors import Lang
 
+STATE_LABELS = {
+    "active": "status_valid",
+    "expired": "expired_badge",
+    "withdrawn": "withdrawn_badge",
+    "unconfirmed": "unconfirmed_badge",
+    "draft": "draft_badge",  # the live preview only
+    "candidate": "candidate_badge",
+}
+"""A product's state (`Catalogue.state`) → the label pages show, so that search filters and
+spreadsheets say what the pages say."""
+
 LABELS: dict[Lang, dict[str, str]] = {
     "vi": {
         "lang_name": "Tiếng Việt",
@@ -70,6 +81,12 @@ LABELS: dict[Lang, dict[str, str]] = {
         "expired_badge": "Hết hạn",
         "withdrawn_badge": "Đã thu hồi",
         "unconfirmed_badge": "Chưa xác minh",
+        "draft_badge": "Bản nháp — chưa xuất bản",
+        "draft_note": "Trang này chỉ có trong bản xem trước (make serve). Sản phẩm được xuất bản "
+        "khi đặt status: active trong tệp product.yaml.",
+        "candidate_badge": "Đang đánh giá — chưa xuất bản",
+        "candidate_note": "Sản phẩm đang được Hội đồng đánh giá OCOP xem xét; trang này chỉ có "
+        "trong bản xem trước (make serve) và chưa hiện hạng sao nào.",
         "expired_note": "Giấy chứng nhận OCOP của sản phẩm này đã hết hiệu lực ngày {date}. "
         "Sản phẩm cần được đánh giá lại để tiếp tục mang sao OCOP.",
         "withdrawn_note": "Sản phẩm này không còn được công nhận là sản phẩm OCOP. Trang được giữ "
@@ -343,6 +360,12 @@ LABELS: dict[Lang, dict[str, str]] = {
         "expired_badge": "Expired",
         "withdrawn_badge": "Withdrawn",
         "unconfirmed_badge": "Not yet confirmed",
+        "draft_badge": "Draft — not published",
+        "draft_note": "This page exists in the preview only (make serve). The product is "
+        "published when product.yaml says status: active.",
+        "candidate_badge": "Being rated — not published",
+        "candidate_note": "The OCOP rating council is still assessing this product; this page "
+        "exists in the preview only (make serve) and shows no star rating yet.",
         "expired_note": "This product's OCOP certificate expired on {date}. The product must be "
         "rated again to keep its OCOP stars.",
         "withdrawn_note": "This product is no longer recognised as an OCOP product. The page stays "

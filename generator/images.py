@@ -61,13 +61,12 @@ import stat
 import unicodedata
 import warnings
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from generator import progress
 from generator.errors import ContentError, Message, Severity, msg
 
 PIPELINE_VERSION = 1
@@ -688,19 +687,13 @@ def _existing_size(path: Path) -> int:
 
 
 def _run(tasks: list[_Task], workers: int | None) -> list[_Outcome]:
-    count = min(len(tasks), workers or os.cpu_count() or 1)
-    if count <= 1:
-        # A pool costs a process start per worker: not worth it for one photo or a tiny rebuild.
-        return [_render_source(task) for task in tasks]
-    outcomes: list[_Outcome] = []
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        futures = [pool.submit(_render_source, task) for task in tasks]
-        for future in futures:
-            try:
-                outcomes.append(future.result())
-            except BrokenProcessPool:
-                outcomes.append(_Outcome(None, _WORKER_DIED))
-    return outcomes
+    return progress.run_tasks(
+        _render_source,
+        tasks,
+        workers=workers,
+        step_name="photos",
+        died=lambda: _Outcome(None, _WORKER_DIED),
+    )
 
 
 # --- the stage ----------------------------------------------------------------------------------

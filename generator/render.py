@@ -217,13 +217,7 @@ class Renderer:
         return current.stars if current and self.cat.shows_stars(product) else None
 
     def state(self, product: Product) -> str:
-        if product.status == "withdrawn":
-            return "withdrawn"
-        if self.cat.is_expired(product):
-            return "expired"
-        if not self.cat.shows_stars(product):
-            return "unconfirmed"
-        return "active"
+        return self.cat.state(product)
 
     def commune_type(self, commune: Commune) -> str:
         return self.t["type_thi_tran" if commune.type == "thi-tran" else "type_xa"]

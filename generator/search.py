@@ -49,7 +49,7 @@ from typing import Any
 
 from .catalogue import Catalogue
 from .errors import Lang
-from .i18n import LABELS
+from .i18n import LABELS, STATE_LABELS
 from .schema import Product
 from .text import fold, slugify
 
@@ -101,13 +101,7 @@ SORTS = ("ten", "sao", "ngay")
 
 
 def _status_label(state: str, lang: Lang) -> str:
-    key = {
-        "active": "status_valid",
-        "expired": "expired_badge",
-        "withdrawn": "withdrawn_badge",
-        "unconfirmed": "unconfirmed_badge",
-    }[state]
-    return LABELS[lang][key]
+    return LABELS[lang][STATE_LABELS[state]]
 
 
 def facet_values(

@@ -59,13 +59,13 @@ import math
 import os
 import unicodedata
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from . import progress
 from .catalogue import Catalogue
 from .errors import LANGS, Lang
 from .i18n import LABELS
@@ -102,6 +102,8 @@ PALETTE: dict[str, Colour] = {
     "pill_expired": (0x8E, 0x1B, 0x1B),  # text colours on the white pill, as on the site
     "pill_withdrawn": (0x8E, 0x1B, 0x1B),
     "pill_unconfirmed": (0x4A, 0x4F, 0x55),
+    "pill_draft": (0x8A, 0x4B, 0x00),  # the live preview's drafts and candidates
+    "pill_candidate": (0x8A, 0x4B, 0x00),
 }
 
 # Geometry. Sizes are for a 1200 px card shown about 500 px wide in a phone feed, so the smallest
@@ -419,17 +421,6 @@ def _line_height(size: int, leading: float) -> int:
 # --- what a card says ---------------------------------------------------------------------------
 
 
-def product_state(cat: Catalogue, product: Product) -> str:
-    """The product page's state (``render.Renderer.state``; a test keeps the two equal)."""
-    if product.status == "withdrawn":
-        return "withdrawn"
-    if cat.is_expired(product):
-        return "expired"
-    if not cat.shows_stars(product):
-        return "unconfirmed"
-    return "active"
-
-
 def commune_text(cat: Catalogue, product: Product, lang: Lang) -> str:
     """The new commune as the product page words it: "xã Nâm Nung", "Nâm Nung commune"."""
     commune = cat.commune_new(product)
@@ -447,7 +438,7 @@ def make_card(
 ) -> ShareCard:
     """What the card of ``product`` in ``lang`` says, as it will be drawn (see ``drawable``)."""
     labels = LABELS[lang]
-    state = product_state(cat, product)
+    state = cat.state(product)
     current = product.current
     stars = current.stars if state == "active" and current is not None else None
     if stars is not None:
@@ -684,13 +675,7 @@ def _make(task: _Task) -> int:
 
 
 def _run(tasks: list[_Task], workers: int | None) -> list[int]:
-    # The worker count rule of images._run: a pool costs a process start per worker, not worth it
-    # for one card or a small rebuild.
-    count = min(len(tasks), workers or os.cpu_count() or 1)
-    if count <= 1:
-        return [_make(task) for task in tasks]
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(_make, tasks, chunksize=max(1, len(tasks) // (count * 4))))
+    return progress.run_tasks(_make, tasks, workers=workers, step_name="share")
 
 
 def _cached_size(path: Path) -> int:

@@ -25,6 +25,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .catalogue import Catalogue
+from .images import write_atomic
 from .render import page_dir
 from .schema import Product
 
@@ -144,10 +145,11 @@ def write_sitemaps(release: Path, cat: Catalogue, site_url: str) -> list[str]:
     dates = page_dates(cat)
     written = []
     for lang, path in SITEMAPS.items():
-        (release / path).write_text(sitemap(site_url, lang, pages, dates), encoding="utf-8")
+        # Replaced, not written through: a preview release hard-links MkDocs' own sitemap.
+        write_atomic(release / path, sitemap(site_url, lang, pages, dates).encode())
         written.append(path)
-    (release / INDEX).write_text(sitemap_index(site_url, dates), encoding="utf-8")
-    (release / "robots.txt").write_text(robots(site_url), encoding="utf-8")
+    write_atomic(release / INDEX, sitemap_index(site_url, dates).encode())
+    write_atomic(release / "robots.txt", robots(site_url).encode())
     for stale in ("sitemap.xml.gz", "en/sitemap.xml.gz"):
         (release / stale).unlink(missing_ok=True)
     return sorted([*written, INDEX, "robots.txt"])

@@ -28,13 +28,12 @@ import json
 import os
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from . import progress
 from .catalogue import Catalogue
 from .errors import LANGS, Lang
 from .i18n import LABELS, format_date, format_money, format_number
@@ -278,18 +277,13 @@ def _render_task(task: _Task) -> _Outcome:
 
 
 def _run(tasks: list[_Task], workers: int | None) -> list[_Outcome]:
-    count = min(len(tasks), workers or os.cpu_count() or 1)
-    if count <= 1:
-        # A pool costs a process start and a WeasyPrint import per worker (about 0.5 s).
-        return [_render_task(task) for task in tasks]
-    outcomes: list[_Outcome] = []
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        for future in [pool.submit(_render_task, task) for task in tasks]:
-            try:
-                outcomes.append(future.result())
-            except BrokenProcessPool:
-                outcomes.append(_Outcome(error="tiến trình con bị dừng / the worker process died"))
-    return outcomes
+    return progress.run_tasks(
+        _render_task,
+        tasks,
+        workers=workers,
+        step_name="pdf",
+        died=lambda: _Outcome(error="tiến trình con bị dừng / the worker process died"),
+    )
 
 
 def _record_path(cache_dir: Path, key: str) -> Path:
