@@ -9,7 +9,7 @@ CHROME_PATH ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site build check serve test lint typecheck bench golden clean help debs pdf-libs qr-sheet new
+.PHONY: site build check serve test lint typecheck bench golden clean help debs pdf-libs qr-sheet new export import
 
 help:
 	@echo "make site    - build the sample catalogue into public/ (vi at /, en at /en/)"
@@ -21,6 +21,8 @@ help:
 	@echo "make golden  - regenerate the golden Markdown files used by the tests"
 	@echo "make qr-sheet - A4 QR label sheets into build/qr-sheets/ (QR_ARGS=--producer ID)"
 	@echo "make new     - start a new product file; asks what is missing (NEW_ARGS='--name \"…\" …')"
+	@echo "make export  - the editing spreadsheet into build/bang-san-pham.xlsx (EXPORT_ARGS='--out F.csv')"
+	@echo "make import FILE=bang.xlsx - create or update products and producers from a spreadsheet (IMPORT_ARGS=--dry-run)"
 
 # The virtual environment is rebuilt whenever the lock file changes. The generator runs from the
 # project folder (`python -m generator`), so it is not installed into the environment.
@@ -53,6 +55,14 @@ qr-sheet: $(STAMP)
 
 new: $(STAMP)
 	$(PY) -m generator new $(NEW_ARGS)
+
+# Spreadsheet for district officials (docs/spreadsheet.md): export, edit in Excel, import back.
+export: $(STAMP)
+	$(PY) -m generator export $(EXPORT_ARGS)
+
+import: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make import FILE=bang.xlsx [IMPORT_ARGS=--dry-run]"; exit 2; }
+	$(PY) -m generator import "$(FILE)" $(IMPORT_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check $(SOURCES)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import editor_schemas, figures, progress, qr, scaffold, sheet
+from . import editor_schemas, figures, progress, qr, scaffold, sheet, spreadsheet
 from .build import BuildFailed, BuildResult, Project, build, load, read_settings
 from .errors import ContentError, ContentErrors, Lang
 from .programme import load_programme
@@ -195,6 +195,14 @@ def parser() -> argparse.ArgumentParser:
             "new", parents=[common], help="start a new product file (asks what is missing)"
         )
     )
+    spreadsheet.add_export_arguments(
+        sub.add_parser(
+            "export", parents=[common], help="write the editing spreadsheet (XLSX or CSV)"
+        )
+    )
+    spreadsheet.add_import_arguments(
+        sub.add_parser("import", parents=[common], help="create or update files from a spreadsheet")
+    )
     s = sub.add_parser("serve", parents=[common], help="live preview while editing")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--host", default="127.0.0.1")
@@ -300,6 +308,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(project, host=args.host, port=args.port, lang=lang)
     if args.command == "new":
         return scaffold.new_command(project.root, args)
+    if args.command == "export":
+        return spreadsheet.export_command(project.root, project.build_dir, args)
+    if args.command == "import":
+        return spreadsheet.import_command(project.root, args)
     started = time.perf_counter()
     try:
         if args.command == "qr":

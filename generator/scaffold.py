@@ -159,7 +159,7 @@ def _producer_names(root: Path) -> dict[str, str]:
     return out
 
 
-def _used_product_ids(root: Path) -> set[str]:
+def used_product_ids(root: Path) -> set[str]:
     """Ids a new product must not take although no folder has them.
 
     A former id keeps redirecting old QR codes to the renamed product, and an id in the
@@ -412,8 +412,10 @@ def _fields(cls: type[Any]) -> list[dataclasses.Field[Any]]:
     return [f for f in dataclasses.fields(cls) if "conv" in f.metadata]
 
 
-def _hint(conv: Any) -> tuple[str, str] | None:
-    """The form a value takes, where the description does not say it."""
+def value_hint(conv: Any) -> tuple[str, str] | None:
+    """The form a value takes, where the description does not say it (Vietnamese, English).
+
+    Also the "how to write it" column of the editors' guide (generator/editor_guide.py)."""
     if isinstance(conv, Date):
         return "dạng NĂM-THÁNG-NGÀY, ví dụ 2024-03-15", "as YEAR-MONTH-DAY, e.g. 2024-03-15"
     if isinstance(conv, Int):
@@ -436,7 +438,7 @@ def _hint(conv: Any) -> tuple[str, str] | None:
 def _comment(f: dataclasses.Field[Any]) -> str:
     meta = f.metadata
     vi, en = str(meta["vi"]), str(meta["en"])
-    hint = _hint(meta["conv"])
+    hint = value_hint(meta["conv"])
     if hint:
         vi, en = f"{vi}; {hint[0]}", f"{en}; {hint[1]}"
     if meta["required"]:
@@ -486,17 +488,31 @@ def _example(f: dataclasses.Field[Any]) -> list[str]:
     return [f"{key}:"]
 
 
+def text_lines(key: str, text: str) -> list[str]:
+    """`key: text`, or a literal block (`|`, as the sample files write Markdown) for several lines."""
+    if "\n" not in text:
+        return [f"{key}: {scalar(text)}"]
+    return [f"{key}: |", *(f"  {line}" if line.strip() else "" for line in text.split("\n"))]
+
+
 def _filled(f: dataclasses.Field[Any], value: Any) -> list[str]:
+    """A field with its value. Values are as typed in a file: text (dates, numbers and booleans
+    included), (vi, en) for a bilingual text, a mapping for a model, a list for a list."""
     conv, key = f.metadata["conv"], f.name
     if isinstance(conv, Model):
         return [f"{key}:", *_indent(model_lines(conv.cls, value), 2)]
+    if isinstance(conv, ListOf):
+        if isinstance(conv.item, Model):
+            items = [_as_item(_indent(model_lines(conv.item.cls, item), 4)) for item in value]
+            return [f"{key}:", *(line for item in items for line in item)]
+        return [f"{key}:", *(f"  - {scalar(item)}" for item in value)]
     if isinstance(conv, Text):
         vi, en = value
         # The English line is shown commented when there is none: it says where it would go.
         return [
             f"{key}:",
-            f"  vi: {scalar(vi)}",
-            f"  en: {scalar(en)}" if en else "  # en:",
+            *_indent(text_lines("vi", vi), 2),
+            *(_indent(text_lines("en", en), 2) if en else ["  # en:"]),
         ]
     return [f"{key}: {scalar(value, typed=isinstance(conv, Date | Int | Decimal | Bool))}"]
 
@@ -564,7 +580,7 @@ def _already(display: str) -> ScaffoldError:
 
 
 def _product_id(root: Path, request: Request, name: str) -> str:
-    used = _used_product_ids(root)
+    used = used_product_ids(root)
     if request.id is None:
         return unique_id(base_id(name), lambda i: _exists(root / "products" / i) or i in used)
     chosen = nfc(request.id.strip())
