@@ -723,6 +723,45 @@ class Renderer:
             ),
         }
 
+    def editor_guide_blocks(self) -> dict[str, str]:
+        """The generated parts of the editors' guide (content/<lang>/huong-dan-bien-tap/): the
+        field reference of each content file, the checked example files, the common mistakes
+        with the messages the real loader gives, and the commands' summary lines."""
+        # Imported here: editor_guide reaches the CLI, which imports the build and this module.
+        from . import editor_guide as guide
+
+        ctx = self.context(guide.GUIDE_DIR)
+        h = guide.LABELS[self.lang]
+        blocks = {
+            f"editor-fields-{name}.md": self._template(
+                "editor-fields.md.j2",
+                ctx,
+                fields=guide.input_fields(model, self.lang),
+                caption=h[f"fields_{name}"],
+                h=h,
+            )
+            for name, model in guide.FILES.items()
+        }
+        blocks["editor-example-files.md"] = self._template(
+            "editor-examples.md.j2",
+            ctx,
+            files=[
+                (h[f"example_{kind}"], guide.EXAMPLE_PATHS[kind], text)
+                for kind, text in guide.example_files(self.cat).items()
+            ],
+        )
+        blocks["editor-error-examples.md"] = self._template(
+            "editor-errors.md.j2", ctx, examples=guide.error_examples(self.cat, self.lang), h=h
+        )
+        renditions = sum(len(photo.renditions) for photo in self.photos.values())
+        blocks["editor-summaries.md"] = self._template(
+            "editor-summaries.md.j2",
+            ctx,
+            summaries=guide.summaries(self.cat, renditions, self.lang),
+            h=h,
+        )
+        return blocks
+
     def browse_data(self) -> dict[str, Any]:
         published = self.cat.published
         groups: list[tuple[Group, int]] = []
@@ -912,6 +951,7 @@ def render_language(
             "browse.md": r.block("browse"),
             **r.open_data_blocks(),
             **r.embed_guide_blocks(),
+            **r.editor_guide_blocks(),
         },
     )
     return pages, blocks, index
