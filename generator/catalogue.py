@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -210,6 +211,10 @@ def _entries(folder: Path) -> Iterator[Path]:
         yield from sorted(folder.iterdir(), key=lambda p: p.name)
 
 
+RESERVED_PRODUCER_ID = re.compile(r"trang-\d+")
+"""The producers list's further pages live at nha-san-xuat/trang-<n>/, beside the producer pages."""
+
+
 def load_catalogue(
     root: Path, today: dt.date | None = None, *, preview: bool = False
 ) -> tuple[Catalogue, Diagnostics]:
@@ -243,6 +248,22 @@ def load_catalogue(
                     'the id "{id}" must equal the file name "{stem}"',
                     id=producer.id,
                     stem=path.stem,
+                ),
+            )
+            continue
+        if RESERVED_PRODUCER_ID.fullmatch(producer.id):
+            mark = doc.mark(("id",))
+            diag.error(
+                doc.path,
+                mark.line,
+                mark.column,
+                "id",
+                msg(
+                    'mã "{id}" trùng với địa chỉ một trang của danh sách chủ thể '
+                    "(nha-san-xuat/{id}/); hãy chọn mã khác, ví dụ theo tên chủ thể",
+                    'the id "{id}" is the address of a page of the producers list '
+                    "(nha-san-xuat/{id}/); choose another id, e.g. from the producer's name",
+                    id=producer.id,
                 ),
             )
             continue

@@ -240,8 +240,14 @@ LOCKED_FILES = re.compile(
 sites to the data exports, spec sheets and feeds, and host pages load the embed script."""
 
 
+LISTING_PAGE = re.compile(r"/trang-\d+/$")
+"""Page 2, 3… of a listing (render.PAGE_SEGMENT): not a permanent address. Nothing printed leads
+there, and a listing that loses products (a product moved to another group) loses its last page."""
+
+
 def published_paths(release: Path) -> set[str]:
-    """Every page path (a folder with index.html) and every locked file type of a release."""
+    """Every page path (a folder with index.html) and every locked file type of a release, except
+    the further pages of listings (LISTING_PAGE)."""
     paths: set[str] = set()
     for dirpath, _dirs, files in os.walk(release):
         rel = Path(dirpath).relative_to(release).as_posix()
@@ -250,7 +256,8 @@ def published_paths(release: Path) -> set[str]:
             continue
         for name in files:
             if name == "index.html":
-                paths.add(prefix)
+                if not LISTING_PAGE.search(prefix):
+                    paths.add(prefix)
             elif LOCKED_FILES.match(prefix + name):
                 paths.add(prefix + name)
     return paths

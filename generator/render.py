@@ -97,6 +97,53 @@ def page_dir(kind: str, key: str = "") -> str:
     return dirs[kind]
 
 
+LISTING_PAGE_SIZE = 48
+"""Cards on one page of a listing (the catalogue, a group, a star rating, a commune): a multiple of
+2, 3 and 4 so the last row of the card grid is full at every width; about 50 KB of HTML."""
+PRODUCERS_PAGE_SIZE = 100
+"""Producers on one page of the producers list (one line each, about 25 KB of HTML)."""
+PAGE_SEGMENT = "trang-"
+"""Listing page n > 1 lives at <listing>/trang-<n>/ ("page" in Vietnamese, in both languages)."""
+
+
+def listing_page_dir(directory: str, number: int) -> str:
+    return directory if number == 1 else f"{directory}{PAGE_SEGMENT}{number}/"
+
+
+@dataclass(frozen=True)
+class PagerLink:
+    number: int | None
+    """None for the gap ("…") between distant page numbers."""
+    href: str = ""
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class Pager:
+    links: list[PagerLink]
+    previous: str | None
+    next: str | None
+
+
+def pager(here: str, pages: list[str], number: int) -> Pager | None:
+    """Links from page `number` of a listing to its neighbours, the first and last pages and the
+    pages within two of it; None when the listing fits on one page."""
+    if len(pages) < 2:
+        return None
+    count = len(pages)
+    shown = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
+    links: list[PagerLink] = []
+    for n in shown:
+        if links and links[-1].number is not None and n - links[-1].number > 1:
+            links.append(PagerLink(None))
+        links.append(PagerLink(n, rel(here, pages[n - 1]), n == number))
+    return Pager(
+        links,
+        rel(here, pages[number - 2]) if number > 1 else None,
+        rel(here, pages[number]) if number < count else None,
+    )
+
+
 def rel(from_dir: str, to_dir: str) -> str:
     """Relative URL between two directory URLs of the same language, ending in '/'."""
     out = posixpath.relpath("/" + to_dir, "/" + (from_dir or "."))
@@ -421,6 +468,31 @@ class Renderer:
         }
         return self._render("qr.md.j2", ctx, meta, p=product, codes=self.codes[product.id])
 
+    def listing_pages(
+        self, directory: str, title: str, intro: str, products: list[Product], *, kind: str
+    ) -> dict[str, str]:
+        """A listing in pages of LISTING_PAGE_SIZE cards: `directory` holds the first, then
+        `directory`trang-2/, trang-3/… (docs-relative path → Markdown). A page stays the same size
+        however large the catalogue grows; only the number of pages grows."""
+        ordered = self.sorted(products)
+        chunks = [
+            ordered[i : i + LISTING_PAGE_SIZE] for i in range(0, len(ordered), LISTING_PAGE_SIZE)
+        ] or [[]]
+        dirs = [listing_page_dir(directory, n) for n in range(1, len(chunks) + 1)]
+        return {
+            dirs[i] + "index.md": self.listing_page(
+                dirs[i],
+                title,
+                intro,
+                chunk,
+                kind=kind,
+                total=len(ordered),
+                pages=dirs,
+                number=i + 1,
+            )
+            for i, chunk in enumerate(chunks)
+        }
+
     def listing_page(
         self,
         directory: str,
@@ -429,9 +501,16 @@ class Renderer:
         products: list[Product],
         *,
         kind: str,
-        extra: Markup | None = None,
+        total: int | None = None,
+        pages: list[str] | None = None,
+        number: int = 1,
     ) -> str:
+        """One page of a listing: `products` already sorted; `pages` the directories of all the
+        listing's pages (one when it fits on a page)."""
         ctx = self.context(directory)
+        pages = pages or [directory]
+        if len(pages) > 1:
+            title = self.label("page_title", title=title, n=number, count=len(pages))
         meta = {
             "title": title,
             "description": intro[:160],
@@ -445,8 +524,10 @@ class Renderer:
             meta,
             title=title,
             intro=intro,
-            products=self.sorted(products),
-            extra=extra or Markup(""),
+            products=products,
+            total=len(products) if total is None else total,
+            pager=pager(ctx.dir, pages, number),
+            page_number=number,
             browse=kind == "catalogue",
         )
 
@@ -477,16 +558,38 @@ class Renderer:
         data = structured.producer_ld(self.cat, producer, self.lang, url)
         return f"{page}\n{structured.script(data)}\n{structured.script(crumbs)}\n"
 
-    def producers_index(self) -> str:
-        ctx = self.context(page_dir("producers"))
-        meta = {
-            "title": self.t["producers"],
-            "description": self.t["producers_intro"],
-            "hide": ["navigation"],
-            "ocop": {"kind": "producers"},
-        }
-        producers = sorted(self.cat.producers.values(), key=lambda p: fold(p.name.vi))
-        return self._render("producers.md.j2", ctx, meta, producers=producers)
+    def producers_pages(self) -> dict[str, str]:
+        """The list of producers, PRODUCERS_PAGE_SIZE a page (docs-relative path → Markdown)."""
+        ordered = sorted(self.cat.producers.values(), key=lambda p: (fold(p.name.vi), p.id))
+        chunks = [
+            ordered[i : i + PRODUCERS_PAGE_SIZE]
+            for i in range(0, len(ordered), PRODUCERS_PAGE_SIZE)
+        ] or [[]]
+        first = page_dir("producers")
+        dirs = [listing_page_dir(first, n) for n in range(1, len(chunks) + 1)]
+        pages = {}
+        for i, chunk in enumerate(chunks):
+            ctx = self.context(dirs[i])
+            title = self.t["producers"]
+            if len(dirs) > 1:
+                title = self.label("page_title", title=title, n=i + 1, count=len(dirs))
+            meta = {
+                "title": title,
+                "description": self.t["producers_intro"],
+                "hide": ["navigation"],
+                "ocop": {"kind": "producers"},
+            }
+            pages[dirs[i] + "index.md"] = self._render(
+                "producers.md.j2",
+                ctx,
+                meta,
+                title=title,
+                producers=chunk,
+                total=len(ordered),
+                page_number=i + 1,
+                pager=pager(ctx.dir, dirs, i + 1),
+            )
+        return pages
 
     def search_index(self) -> search.SearchIndex:
         """The catalogue search index of this language (generator/search.py)."""
@@ -881,7 +984,7 @@ def render_language(
     pages: dict[str, str] = {}
 
     def listing(directory: str, title: str, intro: str, members: list[Product], kind: str) -> None:
-        pages[directory + "index.md"] = r.listing_page(directory, title, intro, members, kind=kind)
+        pages.update(r.listing_pages(directory, title, intro, members, kind=kind))
 
     for product in published:
         pages[page_dir("product", product.id) + "index.md"] = r.product_page(product)
@@ -889,7 +992,7 @@ def render_language(
             pages[page_dir("product", product.id) + "qr/index.md"] = r.qr_page(product)
     for producer in cat.producers.values():
         pages[page_dir("producer", producer.id) + "index.md"] = r.producer_page(producer)
-    pages[page_dir("producers") + "index.md"] = r.producers_index()
+    pages.update(r.producers_pages())
     index = r.search_index()
     pages[page_dir("search") + "index.md"] = r.search_page(index)
     pages[page_dir("embed") + "index.md"] = r.embed_page(index)
