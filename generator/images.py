@@ -432,6 +432,52 @@ class _Refused(Exception):
         self.message = message
 
 
+SOURCE_MEMO = "sources.json"
+"""In the cache folder: each source photo's digest with the file identity it was computed for."""
+
+
+def _source_digest(path: Path, max_bytes: int, memo: dict[str, list[int | str]]) -> str:
+    """The SHA-256 of a source photo, read only when the file changed since it was last hashed.
+
+    Hashing every photo on every build read 900 MB at 1,000 products (3 photos each) and took a
+    third of a rebuild's image stage; a no-change rebuild at 20,000 products would read 18 GB.
+    The file is still opened the guarded way (_read_source's flags and checks) and identified by
+    device, inode, size, modification and change times in nanoseconds: any write to the file, or a
+    new file under the same name, changes one of them.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return hashlib.sha256(_read_source(path, max_bytes)).hexdigest()  # raises the refusal
+    try:
+        info = os.fstat(fd)
+    finally:
+        os.close(fd)
+    identity: list[int | str] = [
+        info.st_dev,
+        info.st_ino,
+        info.st_size,
+        info.st_mtime_ns,
+        info.st_ctime_ns,
+    ]
+    known = memo.get(str(path))
+    if stat.S_ISREG(info.st_mode) and known is not None and known[:-1] == identity:
+        return str(known[-1])
+    digest = hashlib.sha256(_read_source(path, max_bytes)).hexdigest()
+    memo[str(path)] = [*identity, digest]
+    return digest
+
+
+def _load_memo(cache_dir: Path) -> dict[str, list[int | str]]:
+    try:
+        memo = json.loads((cache_dir / SOURCE_MEMO).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return memo if isinstance(memo, dict) else {}
+
+
 def _read_source(path: Path, max_bytes: int) -> bytes:
     # O_NOFOLLOW: resolve_photo refused symlinks, but the file may have been swapped since.
     # O_NONBLOCK: opening a FIFO for reading would otherwise wait forever for a writer.
@@ -720,9 +766,12 @@ def process_photos(
     errors: list[ContentError] = []
     records: dict[Path, _Record] = {}
     misses: dict[str, list[PhotoJob]] = {}
+    loaded = _load_memo(cache_dir)
+    memo = dict(loaded)
+    wanted = {str(job.source) for job in unique.values()}
     for job in unique.values():
         try:
-            digest = hashlib.sha256(_read_source(job.source, params.max_source_bytes)).hexdigest()
+            digest = _source_digest(job.source, params.max_source_bytes, memo)
         except _Refused as refused:
             errors.append(ContentError(job.display_path, 0, 0, "", refused.message))
             continue
@@ -743,6 +792,12 @@ def process_photos(
                 records[job.source] = outcome.record
             elif outcome.refusal is not None:
                 errors.append(ContentError(job.display_path, 0, 0, "", outcome.refusal))
+
+    # Only this build's sources that made it into the cache (a refused photo is read again next
+    # time), and only when something changed: a no-change build writes nothing.
+    kept = {path: memo[path] for path in sorted(wanted) if path in memo and Path(path) in records}
+    if kept != loaded:
+        write_atomic(cache_dir / SOURCE_MEMO, json.dumps(kept, separators=(",", ":")).encode())
 
     photos: dict[Path, Photo] = {}
     for job in unique.values():

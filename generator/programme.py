@@ -18,6 +18,7 @@ import datetime as dt
 import difflib
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -317,15 +318,23 @@ class Programme:
         merged += [o for o in product.where_to_buy if fold(o.name.vi) not in seen]
         return merged
 
-    def supermarket_products(self) -> list[Product]:
-        """Published products sold in at least one supermarket, central or inline, by id."""
+    @cached_property
+    def _supermarket_ids(self) -> frozenset[str]:
+        # Computed once: every product page asks (a list rebuilt per page cost 4.5 s at 1,000).
         ids = {pid for o in self.outlets if o.kind == "supermarket" for pid in self._ids(o)}
         ids |= {
             p.id
             for p in self.products.values()
             if any(o.kind == "supermarket" for o in p.where_to_buy)
         }
-        return [self.products[pid] for pid in sorted(ids) if pid in self.products]
+        return frozenset(pid for pid in ids if pid in self.products)
+
+    def supermarket_products(self) -> list[Product]:
+        """Published products sold in at least one supermarket, central or inline, by id."""
+        return [self.products[pid] for pid in sorted(self._supermarket_ids)]
+
+    def in_supermarket(self, product: Product) -> bool:
+        return product.id in self._supermarket_ids
 
     def shown_products(self, item: Event | Outlet) -> list[Product]:
         """The published products an event showed or an outlet sells, in the order listed."""

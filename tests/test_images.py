@@ -793,3 +793,25 @@ def test_draft_decoding_looks_like_a_full_decode(
     assert (
         diff.point(lambda v: 255 if v > 6 else 0).getbbox() is None
     )  # no pixel off by more than 6
+
+
+def test_an_unchanged_source_is_not_read_again(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _save(tmp_path / "a.jpg", Image.new("RGB", (640, 480), (200, 40, 40)), "JPEG")
+    first, _ = _one(source, cache)
+    reads: list[Path] = []
+    real_read = images._read_source
+
+    def counting(path: Path, max_bytes: int) -> bytes:
+        reads.append(path)
+        return real_read(path, max_bytes)
+
+    monkeypatch.setattr(images, "_read_source", counting)
+    again, _ = _one(source, cache)
+    assert reads == [] and again.digest == first.digest  # known by its identity: not read
+    # Rewritten in place with other pixels: read, hashed and rendered again.
+    _save(source, Image.new("RGB", (640, 480), (40, 40, 200)), "JPEG")
+    changed, _ = _one(source, cache)
+    assert reads and changed.digest != first.digest
+    assert _pixel(changed.renditions[0].file, (10, 10))[2] > 150
