@@ -736,14 +736,16 @@ def build(
     """Build the whole site and publish it; raise ContentErrors or BuildFailed otherwise.
 
     When nothing a build reads has changed since the live release was built, that release is
-    kept as it is (`unchanged` in the result); `force` builds anyway.
+    kept as it is (`unchanged` in the result); `force` builds anyway, rendering every page.
+
+    MkDocs keeps its output between builds and renders again only the product, QR and producer
+    pages whose Markdown changed, and every other page (`_incremental_mkdocs`); each build still
+    gets a fresh release folder.
 
     A `preview` build (`serve`) goes through the same steps into `project.preview` instead of
-    `public/`, with four differences: drafts and candidates are shown (marked as such), MkDocs
-    re-renders only the product pages whose Markdown changed (every page when the navigation,
-    templates or content pages changed), the release checks of links and photos are skipped, and
-    permalinks.txt is read but never extended, so trying out a product id while editing does not
-    make it permanent.
+    `public/`, with three differences: drafts and candidates are shown (marked as such), the
+    release checks of links and photos are skipped, and permalinks.txt is read but never
+    extended, so trying out a product id while editing does not make it permanent.
     """
     started = time.perf_counter()
     fingerprint = inputs_fingerprint(project, today or today_from_env())
@@ -817,25 +819,18 @@ def build(
         )
     t = lap("render", t)
 
-    if preview:
-        release = _preview_mkdocs(project, result, cat.today, stale_pages=stale_pages)
-    else:
-        for lang in LANGS:
-            site = project.build_dir / f"site-{lang}"
-            if site.exists():
-                shutil.rmtree(site)
-        with progress.step("mkdocs"):
-            run_mkdocs(project, LANGS)
-        result.pages_rendered = result.pages
-        release = publish.new_release_dir(project.build_dir)
+    release = _incremental_mkdocs(
+        project,
+        result,
+        cat.today,
+        stale_pages=stale_pages or force,
+        kept=project.preview_dir if preview else project.build_dir / "mkdocs",
+        releases=project.preview_dir if preview else project.build_dir,
+    )
     t = lap("mkdocs", t)
 
     publishing = progress.Bar("publish", None)
     try:
-        if not preview:
-            release.rmdir()
-            (project.build_dir / "site-vi").rename(release)
-            (project.build_dir / "site-en").rename(release / "en")
         link_renditions(release, cat, photos)
         share.write_share_images(release, shares)
         link_news_photos(release, news_photos)
@@ -947,7 +942,7 @@ def build(
     return result
 
 
-PREVIEW_LAYOUT_FILE = "layout.json"
+LAYOUT_FILE = "layout.json"
 SKIPPABLE_PAGE = re.compile(r"(san-pham/[^/]+/(qr/)?|nha-san-xuat/[^/]+/)index\.md")
 """The pages a preview renders again only when their own text changed: product pages, their QR
 print pages and producer pages, the pages that grow with the catalogue. All three are outside
@@ -981,21 +976,28 @@ def _mark_for_dirty_build(docs: Path, site: Path) -> int:
     return rendered
 
 
-def _preview_mkdocs(
-    project: Project, result: BuildResult, today: dt.date, *, stale_pages: bool
+def _incremental_mkdocs(
+    project: Project,
+    result: BuildResult,
+    today: dt.date,
+    *,
+    stale_pages: bool,
+    kept: Path,
+    releases: Path,
 ) -> Path:
-    """Run MkDocs for a preview into build/preview/site-<lang>, kept between builds, and return
-    a new preview release holding hard links to that output.
+    """Run MkDocs into `kept`/site-<lang>, kept between builds, and return a new release folder
+    under `releases` holding hard links to that output.
 
     MkDocs' dirty mode renders only the pages whose Markdown is newer than their HTML; our
     write_tree leaves unchanged Markdown untouched, so changing one product re-renders its page
     and the listings, home and producer pages whose text changed. What dirty mode cannot see
     forces a full render: a change to the navigation, templates or content pages (every page
-    carries the nav and the theme), and a removed page (its HTML would stay behind).
+    carries the nav and the theme), and a removed page (its HTML would stay behind). A release
+    build and the preview keep separate outputs (`build/mkdocs/`, `build/preview/`): the preview
+    shows drafts.
     """
-    base = project.preview_dir
-    sites = {lang: base / f"site-{lang}" for lang in LANGS}
-    record = base / PREVIEW_LAYOUT_FILE
+    sites = {lang: kept / f"site-{lang}" for lang in LANGS}
+    record = kept / LAYOUT_FILE
     layout = inputs_fingerprint(project, today, LAYOUT_INPUTS)
     try:
         same_layout = json.loads(record.read_text(encoding="utf-8")).get("layout") == layout
@@ -1014,7 +1016,7 @@ def _preview_mkdocs(
     with progress.step("mkdocs"):
         run_mkdocs(project, LANGS, site_dirs=sites, dirty=not result.full)
     write_tree_file(record, json.dumps({"layout": layout}))
-    release = publish.new_release_dir(base)
+    release = publish.new_release_dir(releases)
     release.rmdir()
     # Hard links: no copy of the site per keystroke. The steps after MkDocs create files, and
     # the two that change MkDocs' output (fix_alternates, patch_material_bundle) replace files

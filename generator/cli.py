@@ -164,7 +164,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--force",
         action="store_true",
-        help="rebuild even when nothing changed since the live release",
+        help="rebuild even when nothing changed since the live release, rendering every page",
     )
     sub.add_parser("check", parents=[common], help="validate products and producers only")
     sub.add_parser(

@@ -316,3 +316,26 @@ def test_image_budget_is_a_release_gate(tmp_path: Path) -> None:
         f"anh/x/big-1200.0123456789.webp: {size // 1024} KB, vượt ngân sách 400 KB cho một ảnh"
         " / over the 400 KB budget for one image"
     ]
+
+
+def test_a_release_renders_only_changed_product_pages_and_equals_a_forced_build(
+    project: Project,
+) -> None:
+    build(project, today=TODAY)
+    product = project.root / "products" / "gao-buon-choah" / "product.yaml"
+    text = product.read_text(encoding="utf-8")
+    product.write_text(text.replace("Gạo trắng hạt dài", "Gạo trắng hạt dài, đều", 1), "utf-8")
+    incremental = build(project, today=TODAY)
+    assert not incremental.full and incremental.pages_rendered < incremental.pages
+
+    def tree(folder: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+
+    first = tree(project.public.resolve())
+    forced = build(project, today=TODAY, force=True)
+    assert forced.full and forced.pages_rendered == forced.pages
+    assert tree(project.public.resolve()) == first

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from generator.build import (
-    PREVIEW_LAYOUT_FILE,
+    LAYOUT_FILE,
     SKIPPABLE_PAGE,
     Project,
     _LenientLoader,
@@ -89,12 +89,12 @@ def test_preview_renders_changed_product_pages_only_and_equals_a_full_build(
     ).read_text(encoding="utf-8")
 
     # The same inputs rendered from scratch give the same site, byte for byte.
-    (project.preview_dir / PREVIEW_LAYOUT_FILE).unlink()
+    (project.preview_dir / LAYOUT_FILE).unlink()
     third = build(project, today=TODAY, preview=True)
     assert third.full
     assert _tree(project.preview.resolve()) == incremental
     # Nothing after MkDocs wrote through the hard links into MkDocs' kept output.
-    record = (project.preview_dir / PREVIEW_LAYOUT_FILE).stat().st_mtime_ns
+    record = (project.preview_dir / LAYOUT_FILE).stat().st_mtime_ns
     for lang in LANGS:
         site = project.preview_dir / f"site-{lang}"
         assert [p for p in site.rglob("*") if p.is_file() and p.stat().st_mtime_ns > record] == []
