@@ -9,7 +9,7 @@ CHROME_PATH ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site build check serve test lint typecheck bench golden clean help debs pdf-libs qr-sheet new export import
+.PHONY: site build check serve test lint typecheck bench golden clean help debs pdf-libs qr-sheet new export import deploy deploy-ready
 
 help:
 	@echo "make site    - build the sample catalogue into public/ (vi at /, en at /en/)"
@@ -23,6 +23,8 @@ help:
 	@echo "make new     - start a new product file; asks what is missing (NEW_ARGS='--name \"…\" …')"
 	@echo "make export  - the editing spreadsheet into build/bang-san-pham.xlsx (EXPORT_ARGS='--out F.csv')"
 	@echo "make import FILE=bang.xlsx - create or update products and producers from a spreadsheet (IMPORT_ARGS=--dry-run)"
+	@echo "make deploy TARGET=ssh|github-pages|s3 - publish public/ (mkdocs.yml extra.deploy; DEPLOY_ARGS='--host …')"
+	@echo "make deploy TARGET=rollback - switch the ssh server back to its previous release"
 
 # The virtual environment is rebuilt whenever the lock file changes. The generator runs from the
 # project folder (`python -m generator`), so it is not installed into the environment.
@@ -64,6 +66,16 @@ import: $(STAMP)
 	@test -n "$(FILE)" || { echo "usage: make import FILE=bang.xlsx [IMPORT_ARGS=--dry-run]"; exit 2; }
 	$(PY) -m generator import "$(FILE)" $(IMPORT_ARGS)
 
+# Deployment (docs/deployment.md) of the release public/ points at: an SSH server (rsync into
+# <path>/releases/, atomic switch of <path>/current; TARGET=rollback goes back), a gh-pages branch,
+# or S3-compatible storage. Settings in mkdocs.yml extra.deploy, overridden by DEPLOY_ARGS.
+deploy: deploy-ready $(STAMP)
+	$(PY) -m generator deploy $(TARGET) $(DEPLOY_ARGS)
+
+deploy-ready:
+	@test -n "$(TARGET)" || { echo "usage: make deploy TARGET=ssh|github-pages|s3|rollback [DEPLOY_ARGS='--host user@server --path /var/www/ocop']"; exit 2; }
+	@test "$(TARGET)" = rollback || test -e public || { echo "chưa có public/: hãy chạy make site trước / public/ does not exist: run make site first"; exit 2; }
+
 lint: $(STAMP)
 	$(PY) -m ruff check $(SOURCES)
 	$(PY) -m ruff format --check $(SOURCES)
@@ -72,17 +84,18 @@ typecheck: $(STAMP)
 	$(PY) -m mypy
 
 # Debian packages the tests use: nginx and Apache answer the generated redirect and header rules
-# for real; poppler's pdftotext reads the printed product page and the PDF spec sheets back. Installed when missing
+# for real; poppler's pdftotext reads the printed product page and the PDF spec sheets back; rsync
+# deploys (make deploy TARGET=ssh, tests/test_deploy.py). Installed when missing
 # and possible (root); otherwise those tests are skipped with the reason.
-DEBS := nginx-light poppler-utils apache2-bin
+DEBS := nginx-light poppler-utils apache2-bin rsync
 debs:
 	@if ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null || ! command -v pdftotext >/dev/null \
-	    || ! test -x /usr/sbin/apache2; then \
+	    || ! test -x /usr/sbin/apache2 || ! command -v rsync >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS) >/dev/null) \
 	      && (service nginx stop >/dev/null 2>&1 || true) \
-	      || echo "warning: could not install $(DEBS); the nginx, Apache and PDF text tests will be skipped"; \
-	  else echo "note: run 'sudo apt-get install $(DEBS)' to run the nginx, Apache and PDF text tests"; fi; \
+	      || echo "warning: could not install $(DEBS); the nginx, Apache, PDF text and deploy tests will be skipped"; \
+	  else echo "note: run 'sudo apt-get install $(DEBS)' to run the nginx, Apache, PDF text and deploy tests"; fi; \
 	fi
 
 test: $(STAMP) debs pdf-libs chromium lint typecheck

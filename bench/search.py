@@ -77,7 +77,7 @@ import yaml
 from bench import synth
 from bench.run import machine
 from generator import search
-from generator.build import link_renditions, read_settings, today_from_env
+from generator.build import LenientLoader, link_renditions, read_settings, today_from_env
 from generator.catalogue import Catalogue, load_catalogue
 from generator.errors import Lang
 from generator.images import Photo, PhotoJob, process_photos
@@ -202,16 +202,9 @@ def make_project(n: int) -> Path:
 # --- the search page, the way MkDocs makes it ---------------------------------------------------
 
 
-class _LenientLoader(yaml.SafeLoader):
-    """mkdocs.yml carries a Python tag (toc's slugify); it only shapes heading ids."""
-
-
-_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def markdown_config(root: Path = ROOT) -> tuple[list[str], dict[str, dict[str, Any]]]:
     """The `markdown_extensions` of mkdocs.yml, as Python-Markdown takes them."""
-    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), _LenientLoader)
+    config = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), LenientLoader)
     names: list[str] = []
     configs: dict[str, dict[str, Any]] = {}
     for entry in config.get("markdown_extensions") or []:

@@ -134,11 +134,11 @@ class BuildResult:
     """False for a preview build that let MkDocs re-render only the changed pages."""
 
 
-class _LenientLoader(yaml.SafeLoader):
+class LenientLoader(yaml.SafeLoader):
     """Reads mkdocs.yml, which may carry MkDocs' own tags (!ENV, !!python/name)."""
 
 
-_LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+LenientLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 def read_settings(root: Path) -> SiteSettings:
@@ -148,7 +148,7 @@ def read_settings(root: Path) -> SiteSettings:
             f"{path}: không tìm thấy mkdocs.yml; hãy chạy lệnh trong thư mục dự án hoặc dùng --root"
             f" / mkdocs.yml not found; run the command in the project folder or pass --root"
         )
-    config = yaml.load(path.read_text(encoding="utf-8"), _LenientLoader)
+    config = yaml.load(path.read_text(encoding="utf-8"), LenientLoader)
     extra = config.get("extra") or {}
     site_url = str(config.get("site_url") or "http://127.0.0.1:8000/")
     if not site_url.endswith("/"):

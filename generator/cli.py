@@ -1,7 +1,9 @@
-"""Command line: `python -m generator build | check | serve`.
+"""Command line: `python -m generator build | check | serve | new | import | export | qr | report |
+schemas | deploy`.
 
 Commands parse their options and call one function. Exit status: 0 success, 1 content errors (the
-files need fixing), 3 the build or its release checks failed (public/ unchanged), 2 usage error.
+files need fixing), 2 usage or set-up error, 3 the build or its release checks failed (public/
+unchanged), 4 a deployment step failed (see the message; docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import editor_schemas, figures, progress, qr, scaffold, sheet, spreadsheet
+from . import deploy, editor_schemas, figures, progress, qr, scaffold, sheet, spreadsheet
 from .build import BuildFailed, BuildResult, Project, build, load, read_settings
 from .errors import ContentError, ContentErrors, Lang
 from .programme import load_programme
@@ -203,6 +205,9 @@ def parser() -> argparse.ArgumentParser:
     spreadsheet.add_import_arguments(
         sub.add_parser("import", parents=[common], help="create or update files from a spreadsheet")
     )
+    deploy.add_arguments(
+        sub.add_parser("deploy", parents=[common], help="publish public/ (docs/deployment.md)")
+    )
     s = sub.add_parser("serve", parents=[common], help="live preview while editing")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--host", default="127.0.0.1")
@@ -312,6 +317,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return spreadsheet.export_command(project.root, project.build_dir, args)
     if args.command == "import":
         return spreadsheet.import_command(project.root, args)
+    if args.command == "deploy":
+        return deploy.deploy_command(project, args)
     started = time.perf_counter()
     try:
         if args.command == "qr":

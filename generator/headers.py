@@ -14,6 +14,13 @@ blocks that repeat the full set, because nginx drops inherited `add_header`s in 
 own), `_headers` (Netlify, Cloudflare Pages; Cloudflare's `! Name` detaches an inherited header)
 and `.htaccess` (Apache, mod_headers with `<If>`, the only per-path section .htaccess allows).
 `frame-ancestors` works only as an HTTP header, never in a <meta> tag.
+
+The same rules say how long each file may be cached (`cache_rules`): files whose names carry a
+hash of their content (Material's bundles, the photo renditions and share images under /anh/,
+the search index shards) for a year, `immutable`; the few stable-named images of the theme for
+an hour; everything else (pages, feeds, data, QR codes, PDFs, our own scripts and stylesheets)
+`no-cache`: stored, but asked again (a 304 when unchanged) before every use. The deploy targets
+(generator/deploy.py) read the same rules for object storage.
 """
 
 from __future__ import annotations
@@ -62,10 +69,51 @@ one file."""
 FRAME_OPTIONS = "X-Frame-Options"
 CSP = "Content-Security-Policy"
 CONTENT_TYPE = "Content-Type"
+CACHE_CONTROL = "Cache-Control"
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+"""For files whose name changes with their content: a new release links new names, so a cached
+copy is never wrong; `immutable` spares even the revalidation on reload."""
+REVALIDATE = "no-cache"
+"""Stored, but revalidated before every use (ETag or Last-Modified: a 304 of a few hundred bytes
+when unchanged). Chosen over `max-age=0, must-revalidate`, which says the same to browsers: one
+standard directive that every CDN reads as "ask the origin first"."""
+BRIEF = "public, max-age=3600"
+"""An hour without asking: stable names whose content rarely changes and where an hour-old copy
+is harmless (the theme's logo and favicon, on every page)."""
+
+CONTENT_KEYED: tuple[str, ...] = (
+    *(
+        f"{root}assets/{name}"
+        for root in ("/", "/en/")
+        for name in (
+            "javascripts/bundle.*",
+            "javascripts/workers/search.*",
+            "stylesheets/main.*",
+            "stylesheets/palette.*",
+        )
+    ),
+    "/anh/",
+    *(f"/search-index/{lang}/{kind}-*" for lang in ("vi", "en") for kind in ("w", "f", "d")),
+)
+"""Paths whose file names carry a hash of the content: Material's `bundle.<hash>.min.js`,
+`workers/search.<hash>.min.js`, `main.<hash>.min.css`, `palette.<hash>.min.css` (and their .map)
+in both language builds; everything under /anh/ (renditions `<stem>-<width>.<key>.webp|jpg`,
+news photos, share images `<id>-<lang>.<key>.jpg`); the search index's word shards, facets and
+dates (`w-|f-|d-<hash>.json`; its card files keep their names across text changes)."""
+BRIEFLY_CACHED: tuple[str, ...] = ("/assets/images/", "/en/assets/images/")
+
+CONTENT_KEY = re.compile(r"[.-][0-9a-f]{8,}(?:\.min)?\.[a-z0-9]+(?:\.map)?$")
+"""A file name that carries a content hash (see CONTENT_KEYED)."""
+
+SUCCESS_ONLY = frozenset({CACHE_CONTROL})
+"""Headers sent with successful answers only (nginx without `always`, Apache's default table):
+a 404 for a file name that looks hashed must not be cached for a year."""
 
 _SEGMENT = r"(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+"  # no "." or ".." segment
 _SAFE_PATH = re.compile(f"^/(?:{_SEGMENT}/)*(?:{_SEGMENT})?$")
 _EXTENSION = re.compile(r"^[a-z0-9]+$")
+_NAME_PART = re.compile(r"^[A-Za-z0-9._~-]*$")
 
 
 def inline_script_hashes(pages: Iterable[Path]) -> list[str]:
@@ -214,10 +262,12 @@ def frame_ancestors(embed_hosts: Sequence[str]) -> str:
 class PathRule:
     """Headers for the URL paths matching `pattern`, relative to the site root.
 
-    `pattern` is a folder ("/" the whole site, "/nhung/" that folder and everything under it), the
-    files of one type under a folder ("/du-lieu/*.json", at any depth), or one file
-    ("/feed.xml"). In a list of rules a later match overrides an earlier one header by header and
-    `remove` drops headers an earlier rule set (see `headers_for`).
+    `pattern` is a folder ("/" the whole site, "/nhung/" that folder and everything under it), a
+    file-name pattern under a folder with one `*` ("/du-lieu/*.json": the .json files at any
+    depth; "/assets/javascripts/bundle.*": the names starting so; `*` matches any characters,
+    "/" included, as a `_headers` splat does), or one file ("/feed.xml"). In a list of rules a
+    later match overrides an earlier one header by header and `remove` drops headers an earlier
+    rule set (see `headers_for`).
     """
 
     pattern: str
@@ -225,32 +275,53 @@ class PathRule:
     remove: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        folder, star, extension = self.pattern.partition("*.")
-        if not _SAFE_PATH.match(folder) or (
-            star and not (folder.endswith("/") and _EXTENSION.match(extension))
+        before, star, suffix = self.pattern.partition("*")
+        folder, _, prefix = before.rpartition("/")
+        if star and not (
+            _SAFE_PATH.match(folder + "/")
+            and _NAME_PART.match(prefix)
+            and _NAME_PART.match(suffix)
+            and (prefix or suffix)
         ):
+            raise ValueError(f"not a header path pattern: {self.pattern!r}")
+        if not star and not _SAFE_PATH.match(self.pattern):
             raise ValueError(f"not a header path pattern: {self.pattern!r}")
 
     @property
     def folder(self) -> str:
         """The folder the rule applies in (for one file: the folder holding it)."""
-        if self.extension or self.pattern.endswith("/"):
-            return self.pattern.partition("*")[0]
-        return self.pattern.rpartition("/")[0] + "/"
+        if self.pattern.endswith("/"):
+            return self.pattern
+        return self.pattern.partition("*")[0].rpartition("/")[0] + "/"
 
     @property
-    def extension(self) -> str:
-        return self.pattern.partition("*.")[2]
+    def is_glob(self) -> bool:
+        return "*" in self.pattern
+
+    @property
+    def prefix(self) -> str:
+        """A file-name pattern's text before the `*` ("bundle." in "/assets/js/bundle.*")."""
+        return self.pattern.partition("*")[0].rpartition("/")[2] if self.is_glob else ""
+
+    @property
+    def suffix(self) -> str:
+        """A file-name pattern's text after the `*` (".json" in "/du-lieu/*.json")."""
+        return self.pattern.partition("*")[2]
 
     @property
     def is_file(self) -> bool:
-        return not self.extension and not self.pattern.endswith("/")
+        return not self.is_glob and not self.pattern.endswith("/")
 
     def matches(self, path: str) -> bool:
         if self.is_file:
             return path == self.pattern
-        return path.startswith(self.folder) and path.endswith(
-            f".{self.extension}" if self.extension else ""
+        if not path.startswith(self.folder):
+            return False
+        rest = path[len(self.folder) :]
+        return (
+            len(rest) >= len(self.prefix) + len(self.suffix)
+            and rest.startswith(self.prefix)
+            and rest.endswith(self.suffix)
         )
 
 
@@ -287,9 +358,12 @@ def path_rules(
     embed_hosts: Sequence[str] = (),
     embed_paths: Sequence[str] = EMBED_PATHS,
     cors_paths: Mapping[str, Mapping[str, str]] = CORS_PATHS,
+    content_keyed: Sequence[str] = CONTENT_KEYED,
+    briefly_cached: Sequence[str] = BRIEFLY_CACHED,
 ) -> list[PathRule]:
     """Every path gets the strict set; embeddable paths a wider `frame-ancestors` and no
-    X-Frame-Options; cross-origin paths `Access-Control-Allow-Origin: *` and exact content types.
+    X-Frame-Options; cross-origin paths `Access-Control-Allow-Origin: *` and exact content types;
+    every path `Cache-Control: no-cache` but the content-keyed and briefly cached ones.
 
     With no embed host, the embeddable paths stay like the rest: `frame-ancestors 'self'` and
     `X-Frame-Options: SAMEORIGIN` say the same thing, and the old header still protects browsers
@@ -298,7 +372,8 @@ def path_rules(
     hashes = list(script_hashes)
     # Idempotent on checked hosts; keeps a caller's unchecked list out of the CSP header.
     embed_hosts = embed_hosts_setting(list(embed_hosts), "embed_hosts")
-    rules = [PathRule("/", security_headers(content_security_policy(hashes)))]
+    site_wide = {**security_headers(content_security_policy(hashes)), CACHE_CONTROL: REVALIDATE}
+    rules = [PathRule("/", site_wide)]
     if embed_hosts:
         policy = content_security_policy(hashes, frame_ancestors(embed_hosts))
         rules += [
@@ -319,7 +394,60 @@ def path_rules(
             name = path.rpartition("/")[2]
             kind = types.get(name.rpartition(".")[2]) if "." in name else None
             rules.append(PathRule(path, {**cors, CONTENT_TYPE: kind} if kind else cors))
+    rules += [PathRule(path, {CACHE_CONTROL: BRIEF}) for path in briefly_cached]
+    rules += [PathRule(path, {CACHE_CONTROL: IMMUTABLE}) for path in content_keyed]
     return rules
+
+
+def cache_control(rules: Sequence[PathRule], path: str) -> str:
+    """The Cache-Control a site-relative path receives (the site-wide rule always sets one)."""
+    return headers_for(rules, path).get(CACHE_CONTROL, REVALIDATE)
+
+
+FILE_TYPES: Mapping[str, str] = {
+    "html": "text/html; charset=utf-8",
+    "css": "text/css; charset=utf-8",
+    "js": "text/javascript; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "map": "application/json; charset=utf-8",
+    "xml": "application/xml; charset=utf-8",
+    "atom": "application/atom+xml; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "webp": "image/webp",
+    "avif": "image/avif",
+    "gif": "image/gif",
+    "ico": "image/x-icon",
+    "pdf": "application/pdf",
+    "xlsx": DATA_TYPES["xlsx"],
+    "woff2": "font/woff2",
+    "webmanifest": "application/manifest+json",
+}
+"""Content types by extension, for hosts that take them from the uploader (object storage);
+the rules' own types (feeds, data) come first."""
+
+
+def content_type(rules: Sequence[PathRule], path: str) -> str:
+    """The Content-Type of a site-relative path: the rules' type, else by extension."""
+    kind = headers_for(rules, path).get(CONTENT_TYPE)
+    name = path.rpartition("/")[2]
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    return kind or FILE_TYPES.get(extension, "application/octet-stream")
+
+
+def unkeyed_immutable(rules: Sequence[PathRule], paths: Iterable[str]) -> list[str]:
+    """The paths the rules cache for a year although their name carries no content hash: a
+    stable-named file there would stay stale in browsers and CDNs for a year after it changes."""
+    return [
+        path
+        for path in paths
+        if cache_control(rules, path) == IMMUTABLE
+        and not CONTENT_KEY.search(path.rpartition("/")[2])
+    ]
 
 
 def base_path(site_url: str) -> str:
@@ -339,12 +467,46 @@ def _nginx_directives(headers: Mapping[str, str], indent: str) -> list[str]:
             # charset goes in the value, as nginx's `charset` adds one to text types only.
             lines += [f"{indent}types {{ }}", f'{indent}default_type "{value}";']
         else:
-            lines.append(f'{indent}add_header {name} "{value}" always;')
+            always = "" if name in SUCCESS_ONLY else " always"
+            lines.append(f'{indent}add_header {name} "{value}"{always};')
     return lines
 
 
 def _without_type(headers: Mapping[str, str]) -> dict[str, str]:
     return {name: value for name, value in headers.items() if name != CONTENT_TYPE}
+
+
+def _compatible(a: str, b: str, ends: bool) -> bool:
+    """Whether some name may start (`ends` False) or end with both texts."""
+    if ends:
+        return a.endswith(b) or b.endswith(a)
+    return a.startswith(b) or b.startswith(a)
+
+
+def _nested_patterns(rules: Sequence[PathRule], folder: str) -> list[tuple[str, str]]:
+    """The (prefix, suffix) file-name patterns, relative to `folder`, of the rules that may match
+    a path under it: its own patterns and those of enclosing folders with no prefix, or a prefix
+    the subfolder's name already starts with ("/du-lieu/*.json" in "/du-lieu/san-pham/")."""
+    patterns: list[tuple[str, str]] = []
+    for rule in rules:
+        if not rule.is_glob or not folder.startswith(rule.folder):
+            continue
+        inner = folder[len(rule.folder) :]
+        if inner and not inner.startswith(rule.prefix):
+            continue
+        pattern = ("" if inner else rule.prefix, rule.suffix)
+        if pattern not in patterns:
+            patterns.append(pattern)
+    for index, (prefix, suffix) in enumerate(patterns):
+        for other, other_suffix in patterns[:index]:
+            if _compatible(prefix, other, False) and _compatible(suffix, other_suffix, True):
+                # nginx answers a path from the first regex location that matches it: a path
+                # both patterns match would get only one rule's headers.
+                raise ValueError(
+                    f"{folder}{prefix}*{suffix} and {folder}{other}*{other_suffix} may match the "
+                    "same file: nginx would apply only one of them"
+                )
+    return patterns
 
 
 def nginx_headers(rules: Sequence[PathRule], base: str = "/") -> str:
@@ -353,28 +515,35 @@ def nginx_headers(rules: Sequence[PathRule], base: str = "/") -> str:
     nginx uses the `add_header`s of the innermost block that has any, so each `location` carries
     the full set computed by `headers_for`. The locations are `^~` prefixes: a regex location of
     the server (say a cache rule for `\\.json$`) cannot take these paths and drop their headers.
-    Inside them nginx serves files as everywhere else (index.html for folders, 404.html through
-    the server's error_page).
+    File-name patterns are regex locations nested in their folder's. Inside them nginx serves
+    files as everywhere else (index.html for folders, 404.html through the server's error_page).
+    Cache-Control goes without `always`: a 404 is never cached for a year.
     """
     lines = [
         "# Generated by the OCOP catalogue build; include inside server {}. See docs/deployment.md."
     ]
     lines += _nginx_directives(headers_for(rules, "/"), "")
+    if any(r.is_glob and r.folder == "/" for r in rules):
+        raise ValueError("a file-name pattern needs a folder other than the site root in nginx")
     folders = sorted({r.folder for r in rules if r.folder != "/" and not r.is_file})
     for folder in folders:
         lines += ["", f"location ^~ {base}{folder[1:]} {{"]
         outer = headers_for(rules, folder)
         lines += _nginx_directives(outer, "    ")
-        extensions = sorted(
-            {r.extension for r in rules if r.extension and folder.startswith(r.folder)}
-        )
-        for extension in extensions:
-            # "*" never occurs in a real path: the probe matches type rules, not single files.
-            inner = headers_for(rules, f"{folder}*.{extension}")
+        for prefix, suffix in _nested_patterns(rules, folder):
+            # "*" never occurs in a real path: the probe matches pattern rules, not single files.
+            inner = headers_for(rules, f"{folder}{prefix}*{suffix}")
             if _without_type(inner) == _without_type(outer):
                 # No add_header of its own: the nested block inherits the folder's.
                 inner = {CONTENT_TYPE: inner[CONTENT_TYPE]} if CONTENT_TYPE in inner else {}
-            lines.append(f"    location ~ \\.{extension}$ {{")
+            if not inner:
+                continue
+            if prefix:
+                regex = "^" + re.escape(f"{base}{folder[1:]}{prefix}")
+                regex += f".*{re.escape(suffix)}$" if suffix else ""
+            else:
+                regex = f"{re.escape(suffix)}$"
+            lines.append(f"    location ~ {regex} {{")
             lines += _nginx_directives(inner, "        ")
             lines.append("    }")
         lines.append("}")
@@ -387,10 +556,21 @@ def nginx_headers(rules: Sequence[PathRule], base: str = "/") -> str:
 
 
 def _may_share_a_path(a: PathRule, b: PathRule) -> bool:
+    """False only when no path can match both rules (then `_headers` needs no detach)."""
     if a.is_file or b.is_file:
         return b.matches(a.pattern) if a.is_file else a.matches(b.pattern)
-    nested = a.folder.startswith(b.folder) or b.folder.startswith(a.folder)
-    return nested and (not a.extension or not b.extension or a.extension == b.extension)
+    outer, inner = (a, b) if len(a.folder) <= len(b.folder) else (b, a)
+    if not inner.folder.startswith(outer.folder):
+        return False
+    below = inner.folder[len(outer.folder) :]
+    if outer.is_glob and below and not below.startswith(outer.prefix):
+        return False
+    if outer.is_glob and inner.is_glob:
+        if not _compatible(outer.suffix, inner.suffix, True):
+            return False
+        if not below and not _compatible(outer.prefix, inner.prefix, False):
+            return False
+    return True
 
 
 def _netlify_pattern(rule: PathRule, base: str) -> str:
@@ -428,21 +608,23 @@ def _apache_regex(rule: PathRule, base: str) -> str:
     folder = re.escape(base + rule.folder[1:])
     if rule.is_file:
         return "^" + re.escape(base + rule.pattern[1:]) + "$"
-    if rule.extension:
-        return f"^{folder}.*\\.{rule.extension}$"
+    if rule.is_glob:
+        regex = f"^{folder}{re.escape(rule.prefix)}"
+        return regex + (f".*{re.escape(rule.suffix)}$" if rule.suffix else "")
     return "^" + folder
 
 
 def apache_headers(rules: Sequence[PathRule], base: str = "/") -> str:
     """A block for `.htaccess`, which allows no <Location>: per-path rules are `<If>` sections,
     merged after the rest of the file in their order, so they override it as `headers_for` says.
-    `always` because the default set is in that table, and error pages need the headers too."""
+    `always` because the default set is in that table, and error pages need the headers too;
+    Cache-Control goes in the default table (successful answers only), like nginx's."""
     lines = [APACHE_MARKER]
     for rule in rules:
         # Unset before set, as in headers_for: a rule may drop a header and set it anew.
         inner = [f"Header always unset {name}" for name in rule.remove]
         inner += [
-            f'Header always set {name} "{value}"'
+            f'Header {"" if name in SUCCESS_ONLY else "always "}set {name} "{value}"'
             for name, value in rule.headers.items()
             if name != CONTENT_TYPE
         ]

@@ -9,7 +9,17 @@ from pathlib import Path
 import material
 
 from generator.build import MATERIAL_ALTERNATE_CALL, BuildResult, Project
-from generator.headers import content_security_policy, inline_script_hashes
+from generator.headers import (
+    CONTENT_KEY,
+    CONTENT_KEYED,
+    IMMUTABLE,
+    PathRule,
+    cache_control,
+    content_security_policy,
+    inline_script_hashes,
+    path_rules,
+    unkeyed_immutable,
+)
 
 Site = tuple[Project, BuildResult]
 
@@ -76,3 +86,24 @@ def test_material_stay_on_page_fetches_are_switched_off(sample_site: Site) -> No
     for lang in ("", "en/"):
         published = site / lang / "assets" / "javascripts" / original.name
         assert published.read_text(encoding="utf-8") == source.replace(MATERIAL_ALTERNATE_CALL, "")
+
+
+def test_year_long_caching_is_for_content_hashed_names_only(sample_site: Site) -> None:
+    """Every file cached for a year has a hash of its content in its name, every such name is
+    cached for a year, and every content-keyed pattern still finds files (a Material update that
+    renamed its bundles would otherwise silently fall back to revalidation)."""
+    project, _ = sample_site
+    site = project.public.resolve()
+    paths = ["/" + p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()]
+    rules = path_rules(())
+    assert unkeyed_immutable(rules, paths) == []
+    hashed = [p for p in paths if CONTENT_KEY.search(p.rpartition("/")[2])]
+    assert [p for p in hashed if cache_control(rules, p) != IMMUTABLE] == []
+    for pattern in CONTENT_KEYED:
+        rule = PathRule(pattern, {})
+        assert any(rule.matches(p) for p in hashed), pattern
+    # The photos: every rendition, news photo and share image (build.link_renditions,
+    # share.write_share_images) is under /anh/ with its content key.
+    photos = [p for p in paths if p.startswith("/anh/")]
+    assert len(photos) > 100 and {p.rpartition(".")[2] for p in photos} == {"webp", "jpg"}
+    assert all(p in hashed for p in photos)

@@ -11,24 +11,22 @@ import dataclasses
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from email.message import Message
 from pathlib import Path
 
 import pytest
 
 from generator.build import BuildResult, Project, read_settings
 from generator.headers import (
+    BRIEF,
     CORS_PATHS,
     DATA_TYPES,
     EMBED_PATHS,
     FEED_TYPES,
+    IMMUTABLE,
+    REVALIDATE,
     EmbedHostsError,
     PathRule,
     apache_headers,
@@ -43,6 +41,7 @@ from generator.headers import (
     path_rules,
     write_security_headers,
 )
+from tests.servers import free_port, get, nginx_serving, wait_for
 
 Site = tuple[Project, BuildResult]
 
@@ -55,6 +54,7 @@ MANAGED = (
     "X-Frame-Options",
     "Permissions-Policy",
     "Access-Control-Allow-Origin",
+    "Cache-Control",
 )
 """Headers the rules decide; Content-Type is compared only where a rule sets it."""
 ALWAYS = (
@@ -85,6 +85,21 @@ PROBES = (
     "/tin/san-pham-moi.atom",
     "/en/tin/san-pham-moi.json",
     "/sitemap.xml",
+    "/assets/javascripts/bundle.a5f9d56c.min.js",
+    "/assets/javascripts/bundle.a5f9d56c.min.js.map",
+    "/en/assets/javascripts/workers/search.a7633da7.min.js",
+    "/en/assets/stylesheets/main.57a0d79d.min.css",
+    "/assets/stylesheets/ocop.css",
+    "/assets/javascripts/ocop-search.js",
+    "/assets/javascripts/lunr/min/lunr.vi.min.js",
+    "/assets/images/ocop-star.svg",
+    "/anh/gao-buon-choah/anh-chinh-360.e747c367cb.webp",
+    "/anh/chia-se/gao-buon-choah-vi.3e35dadbd8.jpg",
+    "/search-index/vi/w-8883083b5971.json",
+    "/search-index/vi/c/71e51e004f55/0.json",
+    "/search-index/en/sp/gao-buon-choah.json",
+    "/qr/gao-buon-choah.svg",
+    "/san-pham/gao-buon-choah/spec-sheet-gao-buon-choah.pdf",
 )
 EMBED_POLICY = content_security_policy(HASHES, "'self' " + " ".join(HOSTS))
 SELF_POLICY = content_security_policy(HASHES)
@@ -102,6 +117,7 @@ def test_each_path_gets_its_rules() -> None:
         "Referrer-Policy": "strict-origin-when-cross-origin",
         "X-Frame-Options": "SAMEORIGIN",
         "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+        "Cache-Control": "no-cache",
     }
     widget = {k: v for k, v in page.items() if k != "X-Frame-Options"}
     widget["Content-Security-Policy"] = EMBED_POLICY
@@ -173,8 +189,9 @@ def test_embed_and_cors_paths_are_parameters() -> None:
         path_rules(HASHES, cors_paths={"/du-lieu/": DATA_TYPES, "/du-lieu/san-pham/": {}})
     with pytest.raises(ValueError, match="not a file extension"):
         path_rules(HASHES, cors_paths={"/du-lieu/": {".json": "application/json"}})
-    with pytest.raises(ValueError):
-        PathRule("/du-lieu*.json", {})
+    for pattern in ("/du-lieu/*/x.json", "/du-lieu/*", "/a/**", "/a/b*c/d", "du-lieu/*.json"):
+        with pytest.raises(ValueError, match="not a header path pattern"):
+            PathRule(pattern, {})
 
 
 # --- extra.embed_hosts ---------------------------------------------------------------------------
@@ -335,7 +352,7 @@ def _apache(text: str, path: str) -> dict[str, str]:
             active = re.search(condition.group(1), path) is not None
         elif stripped == "</If>":
             active = True
-        elif active and (match := re.match(r'Header always set (\S+) "(.*)"$', stripped)):
+        elif active and (match := re.match(r'Header (?:always )?set (\S+) "(.*)"$', stripped)):
             out[match.group(1)] = match.group(2)
         elif active and (match := re.match(r"Header always unset (\S+)$", stripped)):
             out.pop(match.group(1), None)
@@ -392,18 +409,38 @@ def test_nginx_locations_repeat_the_whole_set() -> None:
     conf = nginx_headers(rules)
     blocks = re.findall(r"^location (\S+) (\S+) \{\n(.*?)^\}", conf, re.M | re.S)
     assert [(kind, where) for kind, where, _ in blocks] == [
+        ("^~", "/anh/"),
+        ("^~", "/assets/images/"),
+        ("^~", "/assets/javascripts/"),
+        ("^~", "/assets/javascripts/workers/"),
+        ("^~", "/assets/stylesheets/"),
         ("^~", "/du-lieu/"),
+        ("^~", "/en/assets/images/"),
+        ("^~", "/en/assets/javascripts/"),
+        ("^~", "/en/assets/javascripts/workers/"),
+        ("^~", "/en/assets/stylesheets/"),
         ("^~", "/en/nhung/"),
         ("^~", "/en/tin/"),
         ("^~", "/nhung/"),
+        ("^~", "/search-index/en/"),
+        ("^~", "/search-index/vi/"),
         ("^~", "/tin/"),
         ("=", "/feed.xml"),
     ]
     for _kind, where, body in blocks:
         outer = re.sub(r"^    location .*?^    \}\n", "", body, flags=re.M | re.S)
-        sent = dict(re.findall(r'^    add_header (\S+) "(.*)" always;$', outer, re.M))
+        sent = dict(re.findall(r'^    add_header (\S+) "(.*)"(?: always)?;$', outer, re.M))
         expected = headers_for(rules, where)
         assert sent == {k: v for k, v in expected.items() if k != "Content-Type"}, where
+        # A nested block with headers of its own repeats the whole set too.
+        for inner in re.findall(r"^    location ~ \S+ \{\n(.*?)^    \}", body, re.M | re.S):
+            names = re.findall(r'^        add_header (\S+) ".*"(?: always)?;$', inner, re.M)
+            assert not names or set(names) == set(sent), where
+    assert 'add_header Cache-Control "no-cache";' in conf.splitlines()
+    assert (
+        "    location ~ ^/assets/javascripts/bundle\\. {\n        add_header Content-Security-Policy"
+        in conf
+    )
     assert (
         '    location ~ \\.csv$ {\n        types { }\n        default_type "text/csv; charset=utf-8";\n    }'
         in conf
@@ -449,72 +486,11 @@ def embed_release(sample_site: Site) -> Iterator[Path]:
         shutil.rmtree(folder)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait(port: int) -> None:
-    for _ in range(50):
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-
-
-def _get(port: int, path: str) -> tuple[int, Message]:
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: object, **kwargs: object) -> None:
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
-    try:
-        with opener.open(f"http://127.0.0.1:{port}{path}") as reply:
-            return reply.status, reply.headers
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers
-
-
 @pytest.fixture(scope="module")
 def nginx_embed(embed_release: Path) -> Iterator[int]:
     """nginx as docs/deployment.md configures it (mime.types, 404 page, _host denied)."""
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(binary).exists():
-        pytest.skip("nginx is not installed (make test installs Debian's nginx-light)")
-    work = embed_release.parent
-    port = _free_port()
-    mime = "include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else ""
-    conf = work / "nginx.conf"
-    conf.write_text(f"""
-{"user root;" if os.geteuid() == 0 else ""}
-daemon off;
-pid {work}/nginx.pid;
-error_log {work}/nginx-error.log;
-events {{}}
-http {{
-    access_log off;
-    {mime}
-    default_type application/octet-stream;
-    client_body_temp_path {work};
-    include {embed_release}/_host/nginx-redirects.conf;
-    server {{
-        listen 127.0.0.1:{port};
-        root {embed_release};
-        error_page 404 /404.html;
-        include {embed_release}/_host/nginx-headers.conf;
-        if ($ocop_redirect) {{ return 301 $ocop_redirect; }}
-        location ~ ^/_host/ {{ deny all; }}
-    }}
-}}
-""")
-    test = subprocess.run([binary, "-t", "-c", str(conf)], capture_output=True, text=True)
-    assert test.returncode == 0, test.stderr
-    server = subprocess.Popen([binary, "-c", str(conf)], stderr=subprocess.DEVNULL)
-    _wait(port)
-    yield port
-    server.terminate()
-    server.wait(timeout=10)
+    with nginx_serving(embed_release, embed_release.parent) as port:
+        yield port
 
 
 APACHE = Path("/usr/sbin/apache2")
@@ -527,7 +503,7 @@ def apache_embed(embed_release: Path) -> Iterator[int]:
     if not APACHE.exists():
         pytest.skip("Apache is not installed (apt-get install apache2-bin)")
     work = embed_release.parent
-    port = _free_port()
+    port = free_port()
     modules = ("mpm_event", "authz_core", "mime", "dir", "headers", "rewrite")
     loads = "\n".join(f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so" for m in modules)
     user = "User nobody\nGroup nogroup" if os.geteuid() == 0 else ""
@@ -553,7 +529,7 @@ ErrorDocument 404 /404.html
     server = subprocess.Popen(
         [str(APACHE), "-f", str(conf), "-DFOREGROUND"], stderr=subprocess.DEVNULL
     )
-    _wait(port)
+    wait_for(port)
     yield port
     server.terminate()
     server.wait(timeout=10)
@@ -583,7 +559,7 @@ def _check_server(port: int, release: Path) -> None:
     for path in SERVED:
         if not (release / path[1:]).exists():
             continue  # the feeds, until the build writes them
-        status, headers = _get(port, path)
+        status, headers = get(port, path)
         assert status == 200, path
         expected = headers_for(rules, path)
         assert {n: headers[n] for n in MANAGED if n in headers} == {
@@ -593,14 +569,14 @@ def _check_server(port: int, release: Path) -> None:
             assert headers["Content-Type"] == expected["Content-Type"], path
     embed_policy = content_security_policy(hashes, "'self' " + " ".join(HOSTS))
     for path in ("/nhung/", "/en/nhung/"):
-        _, headers = _get(port, path)
+        _, headers = get(port, path)
         assert headers["Content-Security-Policy"] == embed_policy
         assert "X-Frame-Options" not in headers
         assert headers["Content-Type"].startswith("text/html")
-    _, headers = _get(port, "/san-pham/gao-buon-choah/")
+    _, headers = get(port, "/san-pham/gao-buon-choah/")
     assert headers["Content-Security-Policy"] == content_security_policy(hashes)
     assert headers["X-Frame-Options"] == "SAMEORIGIN"
-    _, headers = _get(port, "/du-lieu/danh-muc-ocop.json")
+    _, headers = get(port, "/du-lieu/danh-muc-ocop.json")
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert headers["Content-Type"] == "application/json; charset=utf-8"
     # Redirects and error pages carry the security headers too (`always`).
@@ -609,18 +585,68 @@ def _check_server(port: int, release: Path) -> None:
         ("/nhung/khong-co/", 404),
         ("/khong-co/", 404),
     ):
-        got, headers = _get(port, path)
+        got, headers = get(port, path)
         assert got == status, path
         assert all(name in headers for name in ALWAYS), path
 
 
+def _one(release: Path, pattern: str) -> str:
+    """The site path of the first release file matching a glob (names carry build hashes)."""
+    return "/" + sorted(release.glob(pattern))[0].relative_to(release).as_posix()
+
+
+def _check_cache(port: int, release: Path) -> None:
+    """Cache-Control as served: a year for names with a content hash, revalidation for the rest;
+    kept on a 304, never on a 404."""
+    cases = {
+        _one(release, "assets/javascripts/bundle.*.min.js"): IMMUTABLE,
+        _one(release, "en/assets/stylesheets/main.*.min.css"): IMMUTABLE,
+        _one(release, "anh/gao-buon-choah/*.webp"): IMMUTABLE,
+        _one(release, "anh/gao-buon-choah/*.jpg"): IMMUTABLE,
+        _one(release, "anh/chia-se/*.jpg"): IMMUTABLE,
+        _one(release, "search-index/vi/w-*.json"): IMMUTABLE,
+        "/": REVALIDATE,
+        "/san-pham/gao-buon-choah/": REVALIDATE,
+        "/en/san-pham/gao-buon-choah/": REVALIDATE,
+        "/tin/san-pham-moi.xml": REVALIDATE,
+        "/du-lieu/danh-muc-ocop.json": REVALIDATE,
+        _one(release, "san-pham/gao-buon-choah/*.pdf"): REVALIDATE,
+        "/qr/gao-buon-choah.svg": REVALIDATE,
+        "/assets/stylesheets/ocop.css": REVALIDATE,
+        "/assets/javascripts/ocop-search.js": REVALIDATE,
+        "/nhung/embed.js": REVALIDATE,
+        _one(release, "search-index/vi/c/*/0.json"): REVALIDATE,
+        "/assets/images/ocop-star.svg": BRIEF,
+    }
+    for path, expected in cases.items():
+        status, headers = get(port, path)
+        assert (status, headers["Cache-Control"]) == (200, expected), path
+        validator = (
+            {"If-None-Match": headers["ETag"]}
+            if headers["ETag"]
+            else {"If-Modified-Since": headers["Last-Modified"]}
+        )
+        status, headers = get(port, path, validator)
+        assert (status, headers["Cache-Control"]) == (304, expected), path
+    # The feeds and data keep their other headers beside Cache-Control.
+    _, headers = get(port, "/tin/san-pham-moi.xml")
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert headers["Content-Type"] == "application/rss+xml; charset=utf-8"
+    # A missing hashed name (a page of an older release asking for its bundle) is no year-long 404.
+    status, headers = get(port, "/assets/javascripts/bundle.0123abcd.min.js")
+    assert status == 404 and "immutable" not in (headers["Cache-Control"] or "")
+    assert all(name in headers for name in ALWAYS)
+
+
 def test_nginx_serves_each_path_its_headers(nginx_embed: int, embed_release: Path) -> None:
     _check_server(nginx_embed, embed_release)
+    _check_cache(nginx_embed, embed_release)
 
 
 def test_apache_serves_each_path_its_headers(apache_embed: int, embed_release: Path) -> None:
     _check_server(apache_embed, embed_release)
-    status, headers = _get(apache_embed, "/p/gao-buon-choah/")
+    _check_cache(apache_embed, embed_release)
+    status, headers = get(apache_embed, "/p/gao-buon-choah/")
     assert (status, headers["Location"].rpartition(str(apache_embed))[2]) == (
         301,
         "/san-pham/gao-buon-choah/",
@@ -630,12 +656,12 @@ def test_apache_serves_each_path_its_headers(apache_embed: int, embed_release: P
 def test_default_build_serves_data_cross_origin(sample_site: Site, nginx: int) -> None:
     """The build as wired today (no embed hosts), through the shared nginx fixture."""
     for path in ("/du-lieu/danh-muc-ocop.json", "/du-lieu/danh-muc-ocop-vi.csv"):
-        _, headers = _get(nginx, path)
+        _, headers = get(nginx, path)
         assert headers["Access-Control-Allow-Origin"] == "*"
         assert headers["Content-Type"].endswith("; charset=utf-8")
         assert headers["X-Frame-Options"] == "SAMEORIGIN"
     # The widget follows the sample's mkdocs.yml extra.embed_hosts.
     hosts = read_settings(sample_site[0].root).embed_hosts
-    _, headers = _get(nginx, "/nhung/")
+    _, headers = get(nginx, "/nhung/")
     assert headers["Content-Security-Policy"].endswith(f"frame-ancestors {frame_ancestors(hosts)}")
     assert ("X-Frame-Options" in headers) == (not hosts)

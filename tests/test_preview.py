@@ -19,8 +19,8 @@ import yaml
 from generator.build import (
     LAYOUT_FILE,
     SKIPPABLE_PAGE,
+    LenientLoader,
     Project,
-    _LenientLoader,
     build,
     load,
 )
@@ -79,9 +79,7 @@ def test_preview_renders_changed_product_pages_only_and_equals_a_full_build(
     # What makes skipping them safe: outside the site search, the nav and the news.
     for rel in skippable:
         assert "\nsearch:\n  exclude: true\n" in after[rel].decode().split("\n---\n")[0]
-    nav = yaml.load((project.root / "mkdocs.yml").read_text(encoding="utf-8"), _LenientLoader)[
-        "nav"
-    ]
+    nav = yaml.load((project.root / "mkdocs.yml").read_text(encoding="utf-8"), LenientLoader)["nav"]
     assert not [page for page in nav if SKIPPABLE_PAGE.fullmatch(page)]
     incremental = _tree(project.preview.resolve())
     assert "Gạo trắng hạt dài, hạt đều" in (
