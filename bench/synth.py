@@ -2,8 +2,9 @@
 
 `make_project(n)` writes `build/bench/<n>/` (git-ignored): a copy of the real project's
 `mkdocs.yml`, `content/`, `theme_overrides/` and `data/`, plus generated `producers/` and
-`products/`. Product i is the same at every N (its random generator is seeded with i), so the
-N=100 catalogue is the first tenth of the N=1000 one.
+`products/`. Product i is the same at every N (its random generator is seeded with i, its producer
+is number i // PRODUCTS_PER_PRODUCER, its photos are chosen from i alone), so the N=1000 catalogue is
+the first fifth of the N=5000 one, and the caches of a build at one size serve the others.
 
 Photos cost most of a cold build, so they have to be realistic and all different:
 
@@ -14,6 +15,10 @@ Photos cost most of a cold build, so they have to be realistic and all different
   content-addressed image cache, for the price of a file copy. These copies live in
   `build/bench/photos/unique/` and are hard-linked into the product folders, so the catalogues of
   every N share them and a rerun costs nothing.
+- `distinct_photos=K` bounds the number of different photos: photo j of product i is unique photo
+  (3i + j) mod K, so products 0 … K/3 - 1 have photos of their own and the next ones reuse them
+  (same bytes, so the generator encodes each once). It makes a catalogue of 20,000 products
+  affordable when its photos are already in the cache of a smaller run.
 
 Usage: python -m bench.synth [--sizes 100,1000]
 """
@@ -542,7 +547,7 @@ def _variants(rng: random.Random, i: int, kind: Kind) -> list[dict[str, Any]]:
 
 
 def make_product(i: int, producer: str, communes: Sequence[Commune]) -> dict[str, Any]:
-    """Product i, the same at every N apart from its producer."""
+    """Product i, the same at every N (`producer` is producer_id(i // PRODUCTS_PER_PRODUCER))."""
     rng = random.Random(f"product-{i}")
     kind = KINDS[i % len(KINDS)]
     commune = rng.choice(communes)
@@ -737,6 +742,12 @@ def with_comment(jpeg: bytes, text: str) -> bytes:
     return jpeg[:2] + b"\xff\xfe" + (len(payload) + 2).to_bytes(2, "big") + payload + jpeg[2:]
 
 
+def photo_index(i: int, j: int, distinct: int | None) -> int:
+    """Which unique photo is photo slot j of product i (the same at every N)."""
+    k = i * PHOTOS_PER_PRODUCT + j
+    return k % distinct if distinct else k
+
+
 def unique_photo(k: int, pool: Sequence[bytes]) -> Path:
     """Photo number k of all synthetic products: a pool image made unique by a comment."""
     path = PHOTO_DIR / "unique" / f"{k // 1000:03d}" / f"{k:06d}.jpg"
@@ -768,8 +779,10 @@ def project_dir(n: int) -> Path:
     return BENCH_DIR / str(n)
 
 
-def make_project(n: int, *, root: Path = ROOT) -> Path:
-    """Write (or refresh) the synthetic project of n products; return its folder."""
+def make_project(n: int, *, root: Path = ROOT, distinct_photos: int | None = None) -> Path:
+    """Write (or refresh) the synthetic project of n products; return its folder.
+
+    `distinct_photos` bounds the number of different photos (see the module docstring)."""
     dest = project_dir(n)
     dest.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
@@ -789,7 +802,7 @@ def make_project(n: int, *, root: Path = ROOT) -> Path:
     assert not missing, f"categories not in the taxonomy: {sorted(missing)}"
     pool = photo_pool()
 
-    producers = max(1, n // PRODUCTS_PER_PRODUCER)
+    producers = -(-n // PRODUCTS_PER_PRODUCER)
     producer_files = {
         f"{producer_id(k)}.yaml": make_producer(k, communes) for k in range(producers)
     }
@@ -800,16 +813,18 @@ def make_project(n: int, *, root: Path = ROOT) -> Path:
         write_if_changed(dest / "producers" / name, dump_yaml(data))
     for i, pid in enumerate(product_ids):
         folder = dest / "products" / pid
-        data = make_product(i, producer_id(i % producers), communes)
+        data = make_product(i, producer_id(i // PRODUCTS_PER_PRODUCER), communes)
         write_if_changed(folder / "product.yaml", dump_yaml(data))
         for j, (file, *_rest) in enumerate(PHOTO_SLOTS):
-            link_photo(unique_photo(i * PHOTOS_PER_PRODUCT + j, pool), folder / file)
+            link_photo(unique_photo(photo_index(i, j, distinct_photos), pool), folder / file)
     return dest
 
 
 PROGRAMME_FILES = ("hoi-cho.yaml", "diem-ban.yaml")
 """The sample's fairs and outlets (copied with data/) list sample product ids; so do the product
 cards of the news posts (`--8<-- "san-pham:id,id"`)."""
+PROGRAMME_SPAN = 100
+"""They point at products among the first PROGRAMME_SPAN, so the same ones at every N ≥ 100."""
 CARDS_LINE = re.compile(r'^--8<-- "san-pham:([^"]+)"$', re.MULTILINE)
 
 
@@ -819,7 +834,10 @@ def programme_products(dest: Path, n: int) -> None:
     mapping: dict[str, str] = {}
 
     def synthetic(ids: list[str]) -> list[str]:
-        return [mapping.setdefault(i, product_id((len(mapping) * 37) % n)) for i in ids]
+        return [
+            mapping.setdefault(i, product_id((len(mapping) * 37) % min(n, PROGRAMME_SPAN)))
+            for i in ids
+        ]
 
     for name in PROGRAMME_FILES:
         path = dest / "data" / name
@@ -862,15 +880,34 @@ def edit_summary(project: Path, index: int, revision: int) -> str:
     return pid
 
 
+def replace_photo(project: Path, index: int, revision: str) -> Path:
+    """Give product `index` a new main photo, as an editor would: another pool picture,
+    re-encoded, with `revision` in a JPEG comment so that its bytes are new to every cache.
+    The old file is a hard link into the shared photo store: it is unlinked, not overwritten.
+    Returns the photo's path; make_project() links the original back."""
+    pool = photo_pool()
+    target = project / "products" / product_id(index) / PHOTO_SLOTS[0][0]
+    with Image.open(io.BytesIO(pool[(index + 1) % len(pool)])) as im:
+        exif = im.getexif()
+        out = io.BytesIO()
+        im.save(out, "JPEG", quality=PHOTO_QUALITY - 1, exif=exif.tobytes())
+    target.unlink(missing_ok=True)
+    target.write_bytes(with_comment(out.getvalue(), f"bench edit {revision}"))
+    return target
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.synth", description=__doc__.split("\n")[0] if __doc__ else None
     )
     parser.add_argument("--sizes", default="100,1000", help="comma-separated product counts")
+    parser.add_argument(
+        "--distinct-photos", type=int, default=None, help="at most this many different photos"
+    )
     args = parser.parse_args(argv)
     for n in (int(s) for s in args.sizes.split(",")):
         started = time.perf_counter()
-        dest = make_project(n)
+        dest = make_project(n, distinct_photos=args.distinct_photos)
         print(f"{dest.relative_to(ROOT)}: {n} products in {time.perf_counter() - started:.1f} s")
     return 0
 
