@@ -76,14 +76,15 @@ def test_silent_when_not_configured() -> None:
     assert out.getvalue() == ""
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_run_tasks_keeps_the_order_of_the_tasks(workers: int) -> None:
+@pytest.mark.parametrize(("workers", "per_worker"), [(1, None), (2, None), (2, 3)])
+def test_run_tasks_keeps_the_order_of_the_tasks(workers: int, per_worker: int | None) -> None:
     out = Terminal()
     progress.configure("vi", out, enabled=True)
     tasks = list(range(30, 0, -1))
-    assert progress.run_tasks(_square, tasks, workers=workers, step_name="share") == [
-        n * n for n in tasks
-    ]
+    done = progress.run_tasks(
+        _square, tasks, workers=workers, step_name="share", tasks_per_worker=per_worker
+    )
+    assert done == [n * n for n in tasks]
     assert "Ảnh chia sẻ  " + "█" * progress.BAR_WIDTH + "  30/30" in out.getvalue()
 
 
