@@ -64,7 +64,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from generator import progress
 from generator.errors import ContentError, Message, Severity, msg
@@ -506,9 +506,16 @@ def _read_source(path: Path, max_bytes: int) -> bytes:
 
 @contextlib.contextmanager
 def _pixel_limit(max_pixels: int) -> Iterator[None]:
-    """Pillow only warns between 1× and 2× its limit; a warning that merely logs is no guard."""
+    """Pillow only warns between 1× and 2× its limit; a warning that merely logs is no guard.
+
+    Truncated files are refused here too, whatever the process-wide setting says: WeasyPrint
+    (the PDF spec sheets) sets `ImageFile.LOAD_TRUNCATED_IMAGES = True` when it is imported, and
+    a photo worker forked from a process that imported it would quietly render half a photo.
+    """
     saved = Image.MAX_IMAGE_PIXELS
+    saved_truncated = ImageFile.LOAD_TRUNCATED_IMAGES
     Image.MAX_IMAGE_PIXELS = max_pixels
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             # Only this category: Pillow's other warnings (palette transparency, odd EXIF) are
@@ -517,6 +524,7 @@ def _pixel_limit(max_pixels: int) -> Iterator[None]:
             yield
     finally:
         Image.MAX_IMAGE_PIXELS = saved
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved_truncated
 
 
 def _declared_size(data: bytes) -> tuple[int, int] | None:

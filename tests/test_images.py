@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import ExifTags, Image, ImageChops
+from PIL import ExifTags, Image, ImageChops, ImageFile
 from PIL.JpegImagePlugin import JpegImageFile
 
 from generator import images
@@ -361,7 +361,13 @@ def test_animated_gif_gives_its_first_frame(tmp_path: Path, cache: Path) -> None
 # --- refusals -----------------------------------------------------------------------------------
 
 
-def test_truncated_jpeg_is_refused(tmp_path: Path, cache: Path) -> None:
+@pytest.mark.parametrize("pillow_lenient", [False, True])
+def test_truncated_jpeg_is_refused(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, pillow_lenient: bool
+) -> None:
+    # WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process when imported:
+    # the photo pipeline must refuse a cut file either way.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", pillow_lenient)
     buffer = io.BytesIO()
     Image.effect_noise((200, 150), 60).convert("RGB").save(buffer, "JPEG")
     source = tmp_path / "cut.jpg"
