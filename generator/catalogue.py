@@ -236,36 +236,25 @@ def load_catalogue(
         if doc is None or producer is INVALID:
             broken.add(nfc(path.stem))
             continue
+        problem = None
         if producer.id != nfc(path.stem):
-            mark = doc.mark(("id",))
-            diag.error(
-                doc.path,
-                mark.line,
-                mark.column,
-                "id",
-                msg(
-                    'mã "{id}" phải trùng tên tệp "{stem}"',
-                    'the id "{id}" must equal the file name "{stem}"',
-                    id=producer.id,
-                    stem=path.stem,
-                ),
+            problem = msg(
+                'mã "{id}" phải trùng tên tệp "{stem}"',
+                'the id "{id}" must equal the file name "{stem}"',
+                id=producer.id,
+                stem=path.stem,
             )
-            continue
-        if RESERVED_PRODUCER_ID.fullmatch(producer.id):
-            mark = doc.mark(("id",))
-            diag.error(
-                doc.path,
-                mark.line,
-                mark.column,
-                "id",
-                msg(
-                    'mã "{id}" trùng với địa chỉ một trang của danh sách chủ thể '
-                    "(nha-san-xuat/{id}/); hãy chọn mã khác, ví dụ theo tên chủ thể",
-                    'the id "{id}" is the address of a page of the producers list '
-                    "(nha-san-xuat/{id}/); choose another id, e.g. from the producer's name",
-                    id=producer.id,
-                ),
+        elif RESERVED_PRODUCER_ID.fullmatch(producer.id):
+            problem = msg(
+                'mã "{id}" trùng với địa chỉ một trang của danh sách chủ thể '
+                "(nha-san-xuat/{id}/); hãy chọn mã khác, ví dụ theo tên chủ thể",
+                'the id "{id}" is the address of a page of the producers list '
+                "(nha-san-xuat/{id}/); choose another id, e.g. from the producer's name",
+                id=producer.id,
             )
+        if problem is not None:
+            mark = doc.mark(("id",))
+            diag.error(doc.path, mark.line, mark.column, "id", problem)
             continue
         producers[producer.id] = producer
         producer_docs[producer.id] = doc

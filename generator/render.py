@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 import markdown
@@ -106,8 +106,18 @@ PAGE_SEGMENT = "trang-"
 """Listing page n > 1 lives at <listing>/trang-<n>/ ("page" in Vietnamese, in both languages)."""
 
 
+T = TypeVar("T")
+
+
 def listing_page_dir(directory: str, number: int) -> str:
     return directory if number == 1 else f"{directory}{PAGE_SEGMENT}{number}/"
+
+
+def paginate(directory: str, items: list[T], size: int) -> tuple[list[str], list[list[T]]]:
+    """The folders of a list's pages (the first at `directory`) and the items on each; an empty
+    list still has its first page."""
+    chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+    return [listing_page_dir(directory, n) for n in range(1, len(chunks) + 1)], chunks
 
 
 @dataclass(frozen=True)
@@ -480,10 +490,7 @@ class Renderer:
         `directory`trang-2/, trang-3/… (docs-relative path → Markdown). A page stays the same size
         however large the catalogue grows; only the number of pages grows."""
         ordered = self.sorted(products)
-        chunks = [
-            ordered[i : i + LISTING_PAGE_SIZE] for i in range(0, len(ordered), LISTING_PAGE_SIZE)
-        ] or [[]]
-        dirs = [listing_page_dir(directory, n) for n in range(1, len(chunks) + 1)]
+        dirs, chunks = paginate(directory, ordered, LISTING_PAGE_SIZE)
         return {
             dirs[i] + "index.md": self.listing_page(
                 dirs[i],
@@ -566,12 +573,7 @@ class Renderer:
     def producers_pages(self) -> dict[str, str]:
         """The list of producers, PRODUCERS_PAGE_SIZE a page (docs-relative path → Markdown)."""
         ordered = sorted(self.cat.producers.values(), key=lambda p: (fold(p.name.vi), p.id))
-        chunks = [
-            ordered[i : i + PRODUCERS_PAGE_SIZE]
-            for i in range(0, len(ordered), PRODUCERS_PAGE_SIZE)
-        ] or [[]]
-        first = page_dir("producers")
-        dirs = [listing_page_dir(first, n) for n in range(1, len(chunks) + 1)]
+        dirs, chunks = paginate(page_dir("producers"), ordered, PRODUCERS_PAGE_SIZE)
         pages = {}
         for i, chunk in enumerate(chunks):
             ctx = self.context(dirs[i])
