@@ -34,6 +34,7 @@ from . import (
     progress,
     publish,
     qr,
+    rawhtml,
     search,
     share,
     sitemaps,
@@ -468,6 +469,8 @@ def mkdocs_config(project: Project, settings: SiteSettings, lang: Lang) -> dict[
         # English stays first in the en build for its stop words. Deep-merged into mkdocs.yml's
         # `plugins: search:` mapping.
         "plugins": {"search": {"lang": ["en", "vi"] if lang == "en" else ["vi"]}},
+        # Generated pages' HTML blocks go straight to Python-Markdown's stash (generator/rawhtml.py).
+        "hooks": [str(Path(rawhtml.__file__).resolve())],
         "extra": {
             # Material shows its language selector when `alternate` is truthy; `true` (not a
             # list) stops base.html from writing root-only alternates, and the theme override

@@ -25,7 +25,7 @@ import markdown
 import nh3
 from markupsafe import Markup
 
-from . import figures, search, structured
+from . import figures, rawhtml, search, structured
 from .catalogue import Catalogue, Group
 from .errors import LANGS, Lang
 from .fields import I18n
@@ -366,7 +366,7 @@ class Renderer:
                 1,
             )
         body = body.replace("<!-- fallback-note -->\n", "")
-        return front_matter(meta) + body
+        return front_matter(meta) + rawhtml.mark(body)
 
     def product_page(self, product: Product) -> str:
         ctx = self.context(page_dir("product", product.id))
