@@ -123,6 +123,14 @@ def _date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(
+            f"cần một số nguyên dương / a positive whole number: {value!r}"
+        )
+    return int(value)
+
+
 def _common_options(defaults: bool) -> argparse.ArgumentParser:
     """The options every command takes, before or after the command's name. Only the top-level
     parser has defaults: a subcommand's default would overwrite what was given before its name
@@ -167,6 +175,12 @@ def parser() -> argparse.ArgumentParser:
         "--force",
         action="store_true",
         help="rebuild even when nothing changed since the live release, rendering every page",
+    )
+    b.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        help="processes for photos, share images and PDF spec sheets (default: one per core)",
     )
     sub.add_parser("check", parents=[common], help="validate products and producers only")
     sub.add_parser(
@@ -349,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             )
             return EXIT_OK
-        result = build(project, today=args.today, force=args.force)
+        result = build(project, today=args.today, force=args.force, workers=args.workers)
     except ContentErrors as failure:
         report_content_errors(failure, lang, started)
         return EXIT_CONTENT

@@ -339,3 +339,28 @@ def test_a_release_renders_only_changed_product_pages_and_equals_a_forced_build(
     forced = build(project, today=TODAY, force=True)
     assert forced.full and forced.pages_rendered == forced.pages
     assert tree(project.public.resolve()) == first
+
+
+def test_cli_build_passes_the_worker_count_and_refuses_zero(
+    project: Project, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.cli
+
+    seen: list[int | None] = []
+
+    def recording_build(*args: object, workers: int | None = None, **kwargs: object) -> object:
+        seen.append(workers)
+        return build(*args, workers=workers, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(generator.cli, "build", recording_build)
+    root = ["--root", str(project.root), "--today", TODAY.isoformat()]
+    assert main(["build", *root, "--workers", "1"]) == 0
+    assert main(["build", *root, "--force"]) == 0
+    assert seen == [1, None]
+    with pytest.raises(SystemExit) as refused:
+        main(["build", *root, "--workers", "0"])
+    assert refused.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "python -m generator build: error: argument --workers: cần một số nguyên dương / "
+        "a positive whole number: '0'"
+    )
