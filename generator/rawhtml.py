@@ -151,16 +151,24 @@ class _StashBlocks(Preprocessor):  # type: ignore[misc]  # Markdown is untyped
             return lines[1:]
         out: list[str] = []
         ids: set[str] = set()
-        for part in parts:
-            if isinstance(part, str):
-                out.extend([part, ""])
+        # Consecutive blocks become one stash entry: Python-Markdown would write each block's
+        # paragraph on its own line, which is the same text as the blocks joined by a blank line,
+        # and one placeholder instead of dozens saves the inline and toc passes over them.
+        run: list[str] = []
+        for part in [*parts, ""]:
+            if isinstance(part, list):
+                run.append("\n".join(part))
                 continue
-            text = "\n".join(part)
-            for tag, attribute, value in _ID.findall(text):
-                if attribute == "id" or tag.lower() == "a":
-                    ids.add(html.unescape(value))
-            # Stored with its line end, as Python-Markdown's HTML block processor stores it.
-            out.extend([self.md.htmlStash.store(text + "\n"), ""])
+            if run:
+                text = "\n\n".join(run)
+                run = []
+                for tag, attribute, value in _ID.findall(text):
+                    if attribute == "id" or tag.lower() == "a":
+                        ids.add(html.unescape(value))
+                # Stored with its line end, as Python-Markdown's HTML block processor stores it.
+                out.extend([self.md.htmlStash.store(text + "\n"), ""])
+            if part:
+                out.extend([part, ""])
         self._report_ids(ids)
         # No blank line after the last block: the block parser would keep the line end in the
         # last paragraph, and the stashed HTML would not replace it whole.
