@@ -442,6 +442,34 @@ def test_second_run_renders_nothing(
     assert {r.file: r.file.stat().st_mtime_ns for r in again} == before
 
 
+def test_sheets_made_before_a_build_stops_are_kept(
+    rendered: Sequence[specsheet.RenderedSheet],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sheets = [r.sheet for r in rendered[:3]]
+
+    def stopped_after_one(tasks: list[Any], workers: int | None) -> list[Any]:
+        specsheet._render_task(tasks[0])  # as a worker would, then the build is killed
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(specsheet, "_run", stopped_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        specsheet.render_spec_sheets(sheets, tmp_path, today=TODAY)
+
+    asked: list[Path] = []
+
+    def record_tasks(tasks: list[Any], workers: int | None) -> list[Any]:
+        asked.extend(task.target for task in tasks)
+        return [specsheet._render_task(task) for task in tasks]
+
+    monkeypatch.setattr(specsheet, "_run", record_tasks)
+    again = specsheet.render_spec_sheets(sheets, tmp_path, today=TODAY)
+    assert asked == [tmp_path / f"{s.key}.pdf" for s in sheets[1:]]
+    assert [r.cached for r in again] == [True, False, False]
+    assert again[0].pages == pdf_facts(again[0].file)["pages"]
+
+
 def test_a_changed_input_gets_a_new_key(
     cat: Catalogue,
     photos: dict[Path, Photo],
