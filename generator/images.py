@@ -34,7 +34,7 @@ never a stale file behind an old name. The Pillow version is deliberately not in
 pinned; bump PIPELINE_VERSION when an upgrade changes the output).
 
 Measured on the 2-core build machine (a VM with noisy neighbours: best of 3), one photo-like
-4000×3000 JPEG (q92, 2.7 MB) → 3 widths × 2 formats, in-process, cache writes included:
+4000×3000 JPEG (q92, 2.7 MB) → 3 widths × 2 formats (before the 1080 px WebP), in-process, cache writes included:
 
     without draft()      0.50 s   decode 0.06 s, LANCZOS from 12 MP 0.39 s, encode 0.16 s
     with draft() at 1/2  0.34 s   libjpeg decodes 2000×1500 directly; LANCZOS 0.15 s
@@ -72,9 +72,19 @@ from generator.errors import ContentError, Message, Severity, msg
 PIPELINE_VERSION = 1
 """Bump when the encoding changes in a way the parameters below do not show: part of every key."""
 
-WIDTHS: tuple[int, ...] = (360, 720, 1200)
+WIDTHS: tuple[int, ...] = (360, 720, 1080, 1200)
 FORMATS: tuple[str, ...] = ("webp", "jpeg")
+SKIPPED: frozenset[tuple[str, int]] = frozenset({("jpeg", 1080)})
+"""Renditions not made. 1080 px is for WebP only: it is what a 360 px phone at device pixel ratio 3
+picks for the main photo (slot 334 px × 3; the next width, 1200, weighs about half as much again).
+The JPEGs are the fallback of browsers without WebP or srcset, which ask for one fixed width."""
 QUALITY = {"webp": 72, "jpeg": 78}
+DENSE_WIDTH = 720
+DENSE_QUALITY = {"webp": 60}
+"""WebP wider than DENSE_WIDTH is only picked by high-density screens (the widest slot, 28rem, is
+448 CSS px: 720 covers it at density 1.6), where each pixel is smaller and compression shows less.
+At quality 72 the 1080 px WebP of the sample's busiest photo (woven bamboo) weighed 92 KB, over the
+80 KB a phone's main photo may cost; at 60 it weighs 77 KB."""
 MAX_PIXELS = 100_000_000
 MAX_SOURCE_BYTES = 40 * 1024 * 1024
 SOURCE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "TIFF")
@@ -282,7 +292,9 @@ class _Params:
     pipeline: int
     widths: tuple[int, ...]
     formats: tuple[str, ...]
+    skipped: frozenset[tuple[str, int]]
     quality: tuple[tuple[str, int], ...]
+    dense_quality: tuple[tuple[str, int], ...]
     max_pixels: int
     max_source_bytes: int
 
@@ -296,6 +308,7 @@ class _Params:
             "pipeline": self.pipeline,
             "format": fmt,
             "quality": dict(self.quality)[fmt],
+            "dense": [DENSE_WIDTH, dict(self.dense_quality).get(fmt)],
             **_ENCODER[fmt],
             "widths": list(self.widths),
             "draft_margin": DRAFT_MARGIN,
@@ -311,7 +324,9 @@ def _current_params() -> _Params:
         pipeline=PIPELINE_VERSION,
         widths=tuple(sorted(WIDTHS)),
         formats=tuple(FORMATS),
+        skipped=SKIPPED,
         quality=tuple(sorted(QUALITY.items())),
+        dense_quality=tuple(sorted(DENSE_QUALITY.items())),
         max_pixels=MAX_PIXELS,
         max_source_bytes=MAX_SOURCE_BYTES,
     )
@@ -328,7 +343,11 @@ def _rendition_key(digest: str, width: int, fmt: str, params: _Params) -> str:
 
 def _record_key(digest: str, params: _Params) -> str:
     return _sha256_json(
-        {"digest": digest, "record": [params.encoding(fmt) for fmt in params.formats]}
+        {
+            "digest": digest,
+            "record": [params.encoding(fmt) for fmt in params.formats],
+            "skipped": sorted(params.skipped),
+        }
     )
 
 
@@ -665,6 +684,8 @@ def _apply_profile(im: Image.Image, icc: bytes, notes: list[Message]) -> Image.I
 def _encode(im: Image.Image, fmt: str, params: _Params) -> bytes:
     buffer = io.BytesIO()
     quality = dict(params.quality)[fmt]
+    if im.width > DENSE_WIDTH:
+        quality = dict(params.dense_quality).get(fmt, quality)
     im.save(buffer, _PIL_FORMAT[fmt], quality=quality, **_ENCODER[fmt])
     return buffer.getvalue()
 
@@ -711,6 +732,8 @@ def _render(task: _Task) -> _Outcome:
         height = max(1, round(decoded.height * width / decoded.width))
         small: Image.Image | None = None
         for fmt in params.formats:
+            if (fmt, width) in params.skipped:
+                continue
             key = _rendition_key(digest, width, fmt, params)
             path = _cache_path(cache_dir, key, _EXTENSION[fmt])
             size = _existing_size(path)

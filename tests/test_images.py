@@ -222,6 +222,7 @@ def test_orientation_is_known_before_draft_decoding(
     assert [(r.width, r.height) for r in photo.by_format("webp")] == [
         (360, 720),
         (720, 1440),
+        (1080, 2160),
         (1200, 2400),
     ]
 
@@ -483,7 +484,7 @@ def test_widths_never_upscale_and_keep_the_aspect_ratio(tmp_path: Path, cache: P
 
     assert [e.path for e in errors] == ["products/gao/bad.jpg"]  # worker errors come back as data
     expected = {
-        "wide": [(360, 240), (720, 480), (1200, 800)],
+        "wide": [(360, 240), (720, 480), (1080, 720), (1200, 800)],
         "odd": [(360, 120), (720, 240)],  # 333 × 360 / 1000 = 119.88
         "exact": [(360, 240), (720, 480)],  # equal is not upscaling
         "small": [(300, 200)],  # narrower than the smallest width: one at its own size
@@ -491,18 +492,21 @@ def test_widths_never_upscale_and_keep_the_aspect_ratio(tmp_path: Path, cache: P
     for stem, path in sources.items():
         photo = photos[path]
         assert (photo.width, photo.height) == sizes[stem]
+        # 1080 px is made in WebP only (the DPR 3 phone's pick); JPEG is the fixed-width fallback.
+        jpeg = [size for size in expected[stem] if size[0] != 1080]
+        assert [(r.width, r.height) for r in photo.by_format("webp")] == expected[stem]
+        assert [(r.width, r.height) for r in photo.by_format("jpeg")] == jpeg
         for fmt in ("jpeg", "webp"):
-            assert [(r.width, r.height) for r in photo.by_format(fmt)] == expected[stem]
             assert photo.largest(fmt).width == expected[stem][-1][0]
-        assert [r.format for r in photo.renditions] == ["jpeg"] * len(expected[stem]) + [
-            "webp"
-        ] * len(expected[stem])
+        assert [r.format for r in photo.renditions] == ["jpeg"] * len(jpeg) + ["webp"] * len(
+            expected[stem]
+        )
         for r in photo.renditions:
             with Image.open(r.file) as out:
                 assert out.size == (r.width, r.height)
                 assert out.format == {"jpeg": "JPEG", "webp": "WEBP"}[r.format]
             assert r.size == r.file.stat().st_size
-    assert stats.made == 2 * (3 + 2 + 2 + 1)
+    assert stats.made == sum(len(sizes) for sizes in expected.values()) * 2 - 1  # no JPEG 1080
 
 
 def test_published_names_are_stable_ascii_and_content_addressed(tmp_path: Path) -> None:
@@ -821,3 +825,29 @@ def test_an_unchanged_source_is_not_read_again(
     changed, _ = _one(source, cache)
     assert reads and changed.digest != first.digest
     assert _pixel(changed.renditions[0].file, (10, 10))[2] > 150
+
+
+def test_only_high_density_webp_widths_take_the_lower_quality(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A busy picture, so that quality shows in the bytes.
+    source = _save(
+        tmp_path / "busy.png", Image.effect_noise((1600, 1200), 60).convert("RGB"), "PNG"
+    )
+    made: dict[int, dict[tuple[str, int], bytes]] = {}
+    for quality in (72, 60):
+        monkeypatch.setattr(images, "DENSE_QUALITY", {"webp": quality})
+        photo, errors = _one(source, tmp_path / f"cache-{quality}")
+        assert errors == []
+        made[quality] = {(r.format, r.width): r.file.read_bytes() for r in photo.renditions}
+    assert sorted(made[60]) == sorted(made[72])
+    for (fmt, width), data in made[60].items():
+        if fmt == "webp" and width > images.DENSE_WIDTH:
+            assert len(data) < len(made[72][(fmt, width)]), (fmt, width)
+        else:
+            assert data == made[72][(fmt, width)], (fmt, width)
+    assert {key for key in made[60] if key[1] > images.DENSE_WIDTH} == {
+        ("webp", 1080),
+        ("webp", 1200),
+        ("jpeg", 1200),
+    }
