@@ -15,7 +15,7 @@ import html
 import json
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -972,9 +972,11 @@ def render_language(
     news_photos: Mapping[str, ImagePhoto] | None = None,
     programme: Programme | None = None,
     targets: figures.Targets | None = None,
-) -> tuple[dict[str, str], Blocks, search.SearchIndex]:
+    pages: MutableMapping[str, str] | None = None,
+) -> tuple[MutableMapping[str, str], Blocks, search.SearchIndex]:
     """Every generated page (docs-relative path → Markdown), snippet block and the search index
-    of one language."""
+    of one language. The pages go into `pages` as they are rendered (build.TreeWriter writes
+    them at once) or into a new dict."""
     r = Renderer(
         catalogue,
         photos,
@@ -988,7 +990,8 @@ def render_language(
     t = r.t
     cat = catalogue
     published = cat.published
-    pages: dict[str, str] = {}
+    if pages is None:
+        pages = {}
 
     def listing(directory: str, title: str, intro: str, members: list[Product], kind: str) -> None:
         pages.update(r.listing_pages(directory, title, intro, members, kind=kind))

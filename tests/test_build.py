@@ -364,3 +364,32 @@ def test_cli_build_passes_the_worker_count_and_refuses_zero(
         "python -m generator build: error: argument --workers: cần một số nguyên dương / "
         "a positive whole number: '0'"
     )
+
+
+def test_tree_writer_writes_each_page_at_once_and_removes_the_rest(tmp_path: Path) -> None:
+    from generator.build import TreeWriter
+
+    target = tmp_path / "docs"
+    (target / "old" / "gone").mkdir(parents=True)
+    (target / "old" / "gone" / "index.md").write_text("cũ", encoding="utf-8")
+    (target / "same.md").write_text("giữ nguyên", encoding="utf-8")
+    os.utime(target / "same.md", ns=(1_000_000_000, 1_000_000_000))
+
+    writer = TreeWriter(target)
+    writer["san-pham/a/index.md"] = "# Cà phê"
+    # On disk as soon as it is set: the writer keeps paths, not the pages' text.
+    assert (target / "san-pham/a/index.md").read_text(encoding="utf-8") == "# Cà phê"
+    writer["same.md"] = "giữ nguyên"
+    assert (target / "same.md").stat().st_mtime_ns == 1_000_000_000  # unchanged: not rewritten
+    assert writer["same.md"] == "giữ nguyên" and sorted(writer) == [
+        "same.md",
+        "san-pham/a/index.md",
+    ]
+
+    assert writer.finish() == (1, 1)
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == [
+        "same.md",
+        "san-pham",
+        "san-pham/a",
+        "san-pham/a/index.md",
+    ]
