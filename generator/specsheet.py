@@ -135,6 +135,17 @@ def _key_base() -> str:
     return "|".join([f"layout={LAYOUT_VERSION}", *versions, f"fonts={fonts}"])
 
 
+def _portable(html: str, fonts: Mapping[str, str], photo_src: str) -> str:
+    """The sheet's HTML without this machine's paths, for its key: the fonts are in the key by
+    their bytes, the photo by its rendition's content-addressed name. A cache moved to another
+    folder or machine (a CI job) still finds its sheets."""
+    for weight, uri in fonts.items():
+        html = html.replace(uri, f"font:{weight}")
+    if photo_src:
+        html = html.replace(photo_src, "photo:" + photo_src.rsplit("/", 1)[-1])
+    return html
+
+
 def _short_code(
     product: Product, codes: Mapping[str, Sequence[Code]], site_url: str, qr_cache: QrCache
 ) -> Code:
@@ -201,6 +212,7 @@ def spec_sheets(
         for product in chosen:
             code, qr_src = qr_urls[product.id]
             r.fallback_used = False
+            photo_src = _photo_url(cat, photos, product)
             html = template.render(
                 r=r,
                 t=t,
@@ -216,7 +228,7 @@ def spec_sheets(
                 number=lambda v, lang=lang: format_number(v, lang),
                 fonts=fonts,
                 qr_src=qr_src,
-                photo_src=_photo_url(cat, photos, product),
+                photo_src=photo_src,
                 url=code.url,
                 page_url=f"{site_url}{prefix}{page_dir('product', product.id)}",
                 site_name=site_name,
@@ -224,7 +236,7 @@ def spec_sheets(
             )
             note = f'<p lang="{lang}">{t["no_translation"]}</p>' if r.fallback_used else ""
             html = html.replace(_FALLBACK, note, 1)
-            key = hashlib.sha256(f"{base}|{html}".encode()).hexdigest()
+            key = hashlib.sha256(f"{base}|{_portable(html, fonts, photo_src)}".encode()).hexdigest()
             sheets.append(SpecSheet(product.id, lang, pdf_path(product.id, lang), html, key))
     return sheets
 

@@ -470,6 +470,30 @@ def test_sheets_made_before_a_build_stops_are_kept(
     assert again[0].pages == pdf_facts(again[0].file)["pages"]
 
 
+def test_keys_do_not_depend_on_where_the_cache_lives(
+    cat: Catalogue,
+    photos: dict[Path, Photo],
+    codes: dict[str, list[Code]],
+    image_cache: Path,
+    tmp_path: Path,
+) -> None:
+    moved = tmp_path / "elsewhere" / "cache"
+    shutil.copytree(image_cache, moved)
+    jobs = [j for j in photo_jobs(cat) if j.source in photos]
+    moved_photos, _, stats = process_photos(jobs, moved)
+    assert stats.made == 0
+
+    def sheets(found: dict[Path, Photo]) -> list[specsheet.SpecSheet]:
+        products = [p for p in cat.published if p.id in {SAMPLE, CERTIFIED}]
+        return specsheet.spec_sheets(
+            cat, found, codes, site_url=SITE_URL, illustrative=True, products=products
+        )
+
+    here, there = sheets(photos), sheets(moved_photos)
+    assert [s.html for s in here] != [s.html for s in there]  # the photo is read from the copy
+    assert [s.key for s in here] == [s.key for s in there]
+
+
 def test_a_changed_input_gets_a_new_key(
     cat: Catalogue,
     photos: dict[Path, Photo],
