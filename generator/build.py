@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -46,6 +46,7 @@ from .i18n import LABELS
 from .images import Photo, PhotoJob, process_photos, write_atomic
 from .programme import load_programme
 from .render import IMAGE_ROOT, NEWS_IMAGE_DIR, NEWS_PHOTOS, Blocks, render_language
+from .schema import Product
 from .text import slugify
 
 BLOCK_LINE = re.compile(r'^--8<-- "([^"]+)"\s*$', re.MULTILINE)
@@ -753,6 +754,89 @@ def load(
     project: Project, today: dt.date | None = None, *, preview: bool = False
 ) -> tuple[Catalogue, Diagnostics]:
     return load_catalogue(project.root, today or today_from_env(), preview=preview)
+
+
+@dataclass
+class CacheResult:
+    """What `warm_caches` did for its part of the catalogue."""
+
+    part: tuple[int, int]
+    products: int = 0
+    renditions_made: int = 0
+    renditions_cached: int = 0
+    sheets_made: int = 0
+    sheets_cached: int = 0
+
+
+def part_of(products: Iterable[Product], part: tuple[int, int]) -> list[Product]:
+    """Part k of n (1-based): every product in exactly one part, chosen by its place in the
+    sorted ids, so every job of a matrix agrees without talking to the others."""
+    k, n = part
+    return [p for i, p in enumerate(sorted(products, key=lambda p: p.id)) if i % n == k - 1]
+
+
+def warm_caches(
+    project: Project,
+    *,
+    part: tuple[int, int] = (1, 1),
+    today: dt.date | None = None,
+    workers: int | None = None,
+) -> CacheResult:
+    """The costly part of a build, for part k of n of the published products: photo
+    renditions, share images, QR codes and PDF spec sheets, into `project.cache_dir`. Nothing
+    is rendered or published.
+
+    Those caches are content-addressed (a file's name is the digest of everything that made
+    it), so the jobs of a CI matrix can each fill one part and a build on the union of their
+    caches makes nothing again (docs/benchmarks.md, "More cores, or a CI matrix"). Part 1 also
+    does the photos of fairs, outlets and news."""
+    settings = read_settings(project.root)
+    cat, diag = load(project, today)
+    programme = load_programme(project.root, cat, diag)
+    diag.raise_if_errors()
+    mine = part_of(cat.published, part)
+    ids = {p.id for p in mine}
+    jobs = [job for job in photo_jobs(cat) if job.display_path.split("/")[1] in ids]
+    if part[0] == 1:
+        jobs += [*programme.photo_jobs(), *news_photo_jobs(project, diag).values()]
+    photos, problems, stats = process_photos(jobs, project.cache_dir / "images", workers=workers)
+    diag.extend(problems)
+    diag.raise_if_errors()
+    _, share_stats = share.share_images(
+        cat,
+        photos,
+        project.cache_dir / "share",
+        workers=workers,
+        site_name=share_footer(settings),
+        products=mine,
+    )
+    qr_cache = qr.QrCache(project.cache_dir / "qr")
+    codes = qr.catalogue_codes(cat, settings.site_url, settings.qr_error, qr_cache)
+    sheets = specsheet.spec_sheets(
+        cat,
+        photos,
+        codes,
+        site_url=settings.site_url,
+        illustrative=settings.illustrative,
+        qr_cache=qr_cache,
+        site_names=settings.site_names,
+        products=mine,
+    )
+    try:
+        rendered = specsheet.render_spec_sheets(
+            sheets, project.cache_dir / "pdf", today=cat.today, workers=workers
+        )
+    except specsheet.SpecSheetFailed as exc:
+        raise BuildFailed(str(exc)) from exc
+    made = sum(1 for sheet in rendered if not sheet.cached)
+    return CacheResult(
+        part,
+        products=len(mine),
+        renditions_made=stats.made + share_stats.made,
+        renditions_cached=stats.cached + share_stats.cached,
+        sheets_made=made,
+        sheets_cached=len(rendered) - made,
+    )
 
 
 def build(

@@ -1,5 +1,5 @@
-"""Command line: `python -m generator build | check | serve | new | import | export | qr | report |
-schemas | deploy`.
+"""Command line: `python -m generator build | check | cache | serve | new | import | export | qr |
+report | schemas | deploy`.
 
 Commands parse their options and call one function. Exit status: 0 success, 1 content errors (the
 files need fixing), 2 usage or set-up error, 3 the build or its release checks failed (public/
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import deploy, editor_schemas, figures, progress, qr, scaffold, sheet, spreadsheet
-from .build import BuildFailed, BuildResult, Project, build, load, read_settings
+from .build import BuildFailed, BuildResult, Project, build, load, read_settings, warm_caches
 from .errors import ContentError, ContentErrors, Lang
 from .programme import load_programme
 
@@ -131,6 +131,32 @@ def _positive(value: str) -> int:
     return int(value)
 
 
+def _part(value: str) -> tuple[int, int]:
+    k, slash, n = value.partition("/")
+    if not (slash and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise argparse.ArgumentTypeError(
+            f"cần dạng K/N với 1 ≤ K ≤ N, ví dụ 2/4 / expected K/N with 1 ≤ K ≤ N, "
+            f"for example 2/4: {value!r}"
+        )
+    return int(k), int(n)
+
+
+def cache_command(project: Project, args: argparse.Namespace, lang: Lang, started: float) -> int:
+    """`python -m generator cache --part K/N`: the cold work of part K of N (build.warm_caches)."""
+    result = warm_caches(project, part=args.part, today=args.today, workers=args.workers)
+    k, n = result.part
+    counts = [
+        (result.products, "sản phẩm", "products"),
+        (result.renditions_made, "ảnh mới", "new images"),
+        (result.renditions_cached, "ảnh có sẵn", "cached images"),
+        (result.sheets_made, "PDF mới", "new PDFs"),
+        (result.sheets_cached, "PDF có sẵn", "cached PDFs"),
+    ]
+    line = done(lang, counts, time.perf_counter() - started)
+    print(f"{'phần' if lang == 'vi' else 'part'} {k}/{n}: {line}")
+    return EXIT_OK
+
+
 def _common_options(defaults: bool) -> argparse.ArgumentParser:
     """The options every command takes, before or after the command's name. Only the top-level
     parser has defaults: a subcommand's default would overwrite what was given before its name
@@ -183,6 +209,21 @@ def parser() -> argparse.ArgumentParser:
         help="processes for photos, share images and PDF spec sheets (default: one per core)",
     )
     sub.add_parser("check", parents=[common], help="validate products and producers only")
+    c = sub.add_parser(
+        "cache",
+        parents=[common],
+        help="fill build/cache/ (photos, share images, QR codes, PDF sheets) for part K of N "
+        "of the products, without building: one job of a CI matrix",
+    )
+    c.add_argument(
+        "--part", type=_part, default=(1, 1), help="K/N: this job's part (default 1/1, all)"
+    )
+    c.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        help="processes for photos, share images and PDF spec sheets (default: one per core)",
+    )
     sub.add_parser(
         "schemas",
         parents=[common],
@@ -339,6 +380,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return qr_command(project, args, lang, started)
         if args.command == "report":
             return report_command(project, args, lang, started)
+        if args.command == "cache":
+            return cache_command(project, args, lang, started)
         if args.command == "schemas":
             paths = editor_schemas.write(project.root)
             for path in paths:

@@ -695,8 +695,10 @@ def share_images(
     *,
     workers: int | None = None,
     site_name: str | Mapping[Lang, str] = SITE_NAME,
+    products: Sequence[Product] | None = None,
 ) -> tuple[dict[tuple[str, Lang], ShareImage], ImageStats]:
-    """A share image per published product and language, keyed by (product id, language).
+    """A share image per published product (or per one of `products`) and language, keyed by
+    (product id, language).
 
     ``site_name`` is the footer line, one for every language or one per language (the sample
     catalogue says there that its data is illustrative: a shared card travels without the
@@ -712,7 +714,7 @@ def share_images(
     planned: list[tuple[ShareCard, str, Path]] = []
     sizes: dict[Path, int] = {}
     tasks: list[_Task] = []
-    for product in cat.published:
+    for product in cat.published if products is None else products:
         for lang in LANGS:
             footer = site_name if isinstance(site_name, str) else site_name[lang]
             card = make_card(cat, product, lang, photos, site_name=footer)

@@ -18,7 +18,7 @@ from generator.checks import IMAGE_BUDGET, CheckReport, check_images
 from generator.cli import main
 from generator.errors import ContentErrors
 
-from .conftest import TODAY
+from .conftest import ROOT, TODAY, copy_project
 
 Site = tuple[Project, BuildResult]
 
@@ -393,3 +393,45 @@ def test_tree_writer_writes_each_page_at_once_and_removes_the_rest(tmp_path: Pat
         "san-pham/a",
         "san-pham/a/index.md",
     ]
+
+
+def test_a_matrix_of_cache_jobs_leaves_the_build_nothing_to_make(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator import specsheet
+    from generator.build import warm_caches
+
+    jobs = [Project.at(copy_project(tmp_path / f"job-{k}")) for k in (1, 2)]
+    parts = [warm_caches(job, part=(k, 2), today=TODAY) for k, job in enumerate(jobs, 1)]
+    cat, _ = load_catalogue(ROOT, TODAY)
+    assert sum(p.products for p in parts) == len(cat.published)
+    assert all(p.renditions_made > 0 and p.sheets_made == 2 * p.products for p in parts)
+
+    # The final job restores the union of the jobs' caches (file names never collide).
+    final = Project.at(copy_project(tmp_path / "final"))
+    for job in jobs:
+        shutil.copytree(job.cache_dir, final.cache_dir, dirs_exist_ok=True)
+
+    def no_sheets(tasks: list[object], workers: int | None) -> list[object]:
+        assert not tasks, "a PDF sheet was rendered again"
+        return []
+
+    monkeypatch.setattr(specsheet, "_run", no_sheets)
+    assert main(["cache", "--root", str(final.root), "--part", "1/1", "--today", str(TODAY)]) == 0
+    assert capsys.readouterr().out.startswith(
+        f"phần 1/1: {len(cat.published)} sản phẩm · 0 ảnh mới · "
+    )
+    result = build(final, today=TODAY)
+    assert result.renditions_made == 0 and result.renditions_cached > 0
+
+
+def test_cli_cache_refuses_a_part_outside_its_count(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["cache", "--root", str(project.root), "--part", "3/2"])
+    assert refused.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "python -m generator cache: error: argument --part: cần dạng K/N với 1 ≤ K ≤ N, ví dụ "
+        "2/4 / expected K/N with 1 ≤ K ≤ N, for example 2/4: '3/2'"
+    )
