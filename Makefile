@@ -9,12 +9,13 @@ CHROME_PATH ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: site build check serve test lint typecheck bench golden clean help debs pdf-libs qr-sheet new export import deploy deploy-ready
+.PHONY: site build check cache serve test lint typecheck bench golden clean help debs pdf-libs qr-sheet new export import deploy deploy-ready
 
 help:
 	@echo "make site    - build the sample catalogue into public/ (vi at /, en at /en/)"
 	@echo "make serve   - live preview on http://127.0.0.1:8000/ while editing"
 	@echo "make check   - validate products/ and producers/ without building"
+	@echo "make cache PART=2/4 - fill build/cache/ for part 2 of 4 of the products (a CI matrix job)"
 	@echo "make test    - run the test suite (lint, types, tests)"
 	@echo "make verify  - check the built site in Chromium: HTML, axe, Lighthouse, XSS, links, CSP, phone layout"
 	@echo "make bench   - benchmark builds (N=1000,5000) and the search page (N=1000,20000)"
@@ -48,6 +49,13 @@ site build: $(STAMP) pdf-libs
 
 check: $(STAMP)
 	$(PY) -m generator check
+
+# One job of a CI matrix: photos, share images, QR codes and PDF sheets of part PART (K/N) of the
+# products into build/cache/; a build on the union of the parts' caches encodes nothing
+# (docs/benchmarks.md, "More cores, or a CI matrix").
+PART ?= 1/1
+cache: $(STAMP) pdf-libs
+	$(PY) -m generator cache --part $(PART)
 
 serve: $(STAMP)
 	$(PY) -m generator serve
