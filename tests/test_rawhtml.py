@@ -155,3 +155,25 @@ def test_marked_blocks_skip_the_html_parser(
     finally:
         markdown.htmlparser.htmlparser.HTMLParser.feed = original
     assert (fast_calls, slow_calls) == (0, 2)
+
+
+def test_generated_pages_hold_their_html_packed_until_the_template_renders() -> None:
+    from types import SimpleNamespace
+
+    body = CASES["headings and blocks"]
+    html = markdown.markdown(body)
+    page = SimpleNamespace(markdown=rawhtml.mark(body), content=None)
+    page.content = rawhtml.on_page_content(html, page, None, None)
+    # Between conversion and rendering MkDocs holds every page: this one holds neither text.
+    assert (page.markdown, page.content) == ("", "")
+    assert len(page.ocop_packed_content) < len(html.encode("utf-8"))
+    rawhtml.on_page_context({}, page, None, None)
+    assert page.content == html
+    assert rawhtml.on_post_page("<html>…</html>", page, None) == "<html>…</html>"
+    assert page.content == ""
+
+    other = SimpleNamespace(markdown="# Trang viết tay\n\nMột đoạn.", content=None)
+    assert rawhtml.on_page_content("<h1>x</h1>", other, None, None) == "<h1>x</h1>"
+    assert other.markdown.startswith("# Trang")
+    rawhtml.on_page_context({}, other, None, None)
+    assert other.content is None
