@@ -757,6 +757,74 @@ def load(
 
 
 @dataclass
+class Images:
+    """The photos' renditions and the share images of a build (or of a part, `warm_caches`)."""
+
+    photos: dict[Path, Photo]
+    shares: dict[tuple[str, Lang], share.ShareImage]
+    made: int
+    cached: int
+
+
+def make_images(
+    project: Project,
+    settings: SiteSettings,
+    cat: Catalogue,
+    diag: Diagnostics,
+    jobs: list[PhotoJob],
+    *,
+    workers: int | None,
+    products: list[Product] | None = None,
+) -> Images:
+    """Renditions of `jobs`' photos, then the share images of `products` (default: every
+    published product), from the cache or made now; a photo that cannot be read stops here."""
+    photos, problems, stats = process_photos(jobs, project.cache_dir / "images", workers=workers)
+    diag.extend(problems)
+    diag.raise_if_errors()
+    shares, share_stats = share.share_images(
+        cat,
+        photos,
+        project.cache_dir / "share",
+        workers=workers,
+        site_name=share_footer(settings),
+        products=products,
+    )
+    return Images(photos, shares, stats.made + share_stats.made, stats.cached + share_stats.cached)
+
+
+def make_spec_sheets(
+    release: Path | None,
+    project: Project,
+    settings: SiteSettings,
+    cat: Catalogue,
+    photos: Mapping[Path, Photo],
+    codes: Mapping[str, list[qr.Code]],
+    qr_cache: qr.QrCache,
+    *,
+    workers: int | None,
+    products: list[Product] | None = None,
+) -> specsheet.SpecSheetStats:
+    """The PDF spec sheets of `products` (default: every published product), from the cache or
+    made now, published in `release` (None: only the cache is filled)."""
+    try:
+        return specsheet.write_spec_sheets(
+            release,
+            cat,
+            photos,
+            codes,
+            site_url=settings.site_url,
+            illustrative=settings.illustrative,
+            cache_dir=project.cache_dir / "pdf",
+            qr_cache=qr_cache,
+            site_names=settings.site_names,
+            workers=workers,
+            products=products,
+        )
+    except specsheet.SpecSheetFailed as exc:
+        raise BuildFailed(str(exc)) from exc
+
+
+@dataclass
 class CacheResult:
     """What `warm_caches` did for its part of the catalogue."""
 
@@ -799,43 +867,19 @@ def warm_caches(
     jobs = [job for job in photo_jobs(cat) if job.display_path.split("/")[1] in ids]
     if part[0] == 1:
         jobs += [*programme.photo_jobs(), *news_photo_jobs(project, diag).values()]
-    photos, problems, stats = process_photos(jobs, project.cache_dir / "images", workers=workers)
-    diag.extend(problems)
-    diag.raise_if_errors()
-    _, share_stats = share.share_images(
-        cat,
-        photos,
-        project.cache_dir / "share",
-        workers=workers,
-        site_name=share_footer(settings),
-        products=mine,
-    )
+    images = make_images(project, settings, cat, diag, jobs, workers=workers, products=mine)
     qr_cache = qr.QrCache(project.cache_dir / "qr")
     codes = qr.catalogue_codes(cat, settings.site_url, settings.qr_error, qr_cache)
-    sheets = specsheet.spec_sheets(
-        cat,
-        photos,
-        codes,
-        site_url=settings.site_url,
-        illustrative=settings.illustrative,
-        qr_cache=qr_cache,
-        site_names=settings.site_names,
-        products=mine,
+    sheets = make_spec_sheets(
+        None, project, settings, cat, images.photos, codes, qr_cache, workers=workers, products=mine
     )
-    try:
-        rendered = specsheet.render_spec_sheets(
-            sheets, project.cache_dir / "pdf", today=cat.today, workers=workers
-        )
-    except specsheet.SpecSheetFailed as exc:
-        raise BuildFailed(str(exc)) from exc
-    made = sum(1 for sheet in rendered if not sheet.cached)
     return CacheResult(
         part,
         products=len(mine),
-        renditions_made=stats.made + share_stats.made,
-        renditions_cached=stats.cached + share_stats.cached,
-        sheets_made=made,
-        sheets_cached=len(rendered) - made,
+        renditions_made=images.made,
+        renditions_cached=images.cached,
+        sheets_made=sheets.made,
+        sheets_cached=sheets.cached,
     )
 
 
@@ -885,22 +929,19 @@ def build(
     targets_file = project.root / figures.TARGETS_FILE
     targets = figures.load_targets(targets_file) if targets_file.is_file() else None
     news_jobs = news_photo_jobs(project, diag)
-    photos, image_problems, stats = process_photos(
+    images = make_images(
+        project,
+        settings,
+        cat,
+        diag,
         [*photo_jobs(cat), *programme.photo_jobs(), *news_jobs.values()],
-        project.cache_dir / "images",
         workers=workers,
     )
-    diag.extend(image_problems)
-    diag.raise_if_errors()
+    photos, shares = images.photos, images.shares
     news_photos = {
         name: photos[job.source] for name, job in news_jobs.items() if job.source in photos
     }
-    result.renditions_made, result.renditions_cached = stats.made, stats.cached
-    shares, share_stats = share.share_images(
-        cat, photos, project.cache_dir / "share", workers=workers, site_name=share_footer(settings)
-    )
-    result.renditions_made += share_stats.made
-    result.renditions_cached += share_stats.cached
+    result.renditions_made, result.renditions_cached = images.made, images.cached
     t = lap("images", t)
 
     qr_cache = qr.QrCache(project.cache_dir / "qr")
@@ -956,21 +997,9 @@ def build(
         former = qr.former_codes(cat, settings.site_url, settings.qr_error, qr_cache)
         qr.write_codes(release, former, qr_cache)
         # PDF spec sheets: before the checks, which follow the product pages' links to them.
-        try:
-            pdfs = specsheet.write_spec_sheets(
-                release,
-                cat,
-                photos,
-                codes,
-                site_url=settings.site_url,
-                illustrative=settings.illustrative,
-                cache_dir=project.cache_dir / "pdf",
-                qr_cache=qr_cache,
-                site_names=settings.site_names,
-                workers=workers,
-            )
-        except specsheet.SpecSheetFailed as exc:
-            raise BuildFailed(str(exc)) from exc
+        pdfs = make_spec_sheets(
+            release, project, settings, cat, photos, codes, qr_cache, workers=workers
+        )
         timings["pdf"] = pdfs.seconds
         keep_former_spec_sheets(release, cat)
         for sheet in pdfs.too_long:

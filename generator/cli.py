@@ -194,35 +194,31 @@ def parser() -> argparse.ArgumentParser:
         description="OCOP catalogue generator",
         parents=[_common_options(defaults=True)],
     )
+    # The commands that make photos, share images and PDF sheets take the pool size.
+    pools = argparse.ArgumentParser(add_help=False)
+    pools.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        help="processes for photos, share images and PDF spec sheets (default: one per core)",
+    )
     sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", parents=[common], help="build the site into public/")
+    b = sub.add_parser("build", parents=[common, pools], help="build the site into public/")
     b.add_argument("--public", type=Path, default=None, help="where to publish (default public/)")
     b.add_argument(
         "--force",
         action="store_true",
         help="rebuild even when nothing changed since the live release, rendering every page",
     )
-    b.add_argument(
-        "--workers",
-        type=_positive,
-        default=None,
-        help="processes for photos, share images and PDF spec sheets (default: one per core)",
-    )
     sub.add_parser("check", parents=[common], help="validate products and producers only")
     c = sub.add_parser(
         "cache",
-        parents=[common],
+        parents=[common, pools],
         help="fill build/cache/ (photos, share images, QR codes, PDF sheets) for part K of N "
         "of the products, without building: one job of a CI matrix",
     )
     c.add_argument(
         "--part", type=_part, default=(1, 1), help="K/N: this job's part (default 1/1, all)"
-    )
-    c.add_argument(
-        "--workers",
-        type=_positive,
-        default=None,
-        help="processes for photos, share images and PDF spec sheets (default: one per core)",
     )
     sub.add_parser(
         "schemas",

@@ -347,25 +347,32 @@ def sheet_dirs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="module")
-def rendered(
+def sheets(
     cat: Catalogue,
     photos: dict[Path, Photo],
     codes: dict[str, list[Code]],
     sheet_dirs: tuple[Path, Path],
-) -> list[specsheet.RenderedSheet]:
-    """Sheets of three products in both languages, rendered once in a pool of two workers."""
-    pdf_dir, qr_dir = sheet_dirs
+) -> dict[tuple[str, Lang], specsheet.SpecSheet]:
+    """The sheets (HTML and key) of three products in both languages."""
     products = [p for p in cat.published if p.id in {SAMPLE, CERTIFIED, UNTRANSLATED}]
-    sheets = specsheet.spec_sheets(
+    made = specsheet.spec_sheets(
         cat,
         photos,
         codes,
         site_url=SITE_URL,
         illustrative=True,
-        qr_cache=QrCache(qr_dir),
+        qr_cache=QrCache(sheet_dirs[1]),
         products=products,
     )
-    return specsheet.render_spec_sheets(sheets, pdf_dir, today=TODAY, workers=2)
+    return {(s.product_id, s.lang): s for s in made}
+
+
+@pytest.fixture(scope="module")
+def rendered(
+    sheets: dict[tuple[str, Lang], specsheet.SpecSheet], sheet_dirs: tuple[Path, Path]
+) -> list[specsheet.RenderedSheet]:
+    """Those sheets rendered once in a pool of two workers."""
+    return specsheet.render_spec_sheets(sheets.values(), sheet_dirs[0], today=TODAY, workers=2)
 
 
 def test_sheets_render_in_both_languages_as_one_or_two_a4_pages(
@@ -390,11 +397,14 @@ def test_sheets_render_in_both_languages_as_one_or_two_a4_pages(
 
 
 def test_sheet_text_keeps_the_vietnamese_name_and_the_permanent_url(
-    cat: Catalogue, rendered: Sequence[specsheet.RenderedSheet]
+    cat: Catalogue,
+    sheets: dict[tuple[str, Lang], specsheet.SpecSheet],
+    rendered: Sequence[specsheet.RenderedSheet],
 ) -> None:
     for result in rendered:
         product = next(p for p in cat.published if p.id == result.sheet.product_id)
-        text = _flat(pdf_text(result.file, result.sheet.dated_html(TODAY)))
+        html_text = sheets[result.sheet.product_id, result.sheet.lang].dated_html(TODAY)
+        text = _flat(pdf_text(result.file, html_text))
         assert _flat(product.name.get(result.sheet.lang)) in text, result.sheet.path
         assert f"/p/{product.id}" in text.replace(" ", "")
         for variant in product.variants:
@@ -403,24 +413,40 @@ def test_sheet_text_keeps_the_vietnamese_name_and_the_permanent_url(
         assert format_date(TODAY, result.sheet.lang) in text  # the generation date
 
 
-def test_untranslated_sheet_says_so(rendered: Sequence[specsheet.RenderedSheet]) -> None:
-    sheet = next(r for r in rendered if (r.sheet.product_id, r.sheet.lang) == (UNTRANSLATED, "en"))
-    assert LABELS["en"]["no_translation"] in sheet.sheet.html
-    assert '<span lang="vi">' in sheet.sheet.html
+def test_untranslated_sheet_says_so(sheets: dict[tuple[str, Lang], specsheet.SpecSheet]) -> None:
+    sheet = sheets[UNTRANSLATED, "en"]
+    assert LABELS["en"]["no_translation"] in sheet.html
+    assert '<span lang="vi">' in sheet.html
 
 
 def test_sheets_carry_no_photo_metadata_and_use_published_renditions(
-    cat: Catalogue, rendered: Sequence[specsheet.RenderedSheet]
+    cat: Catalogue,
+    sheets: dict[tuple[str, Lang], specsheet.SpecSheet],
+    rendered: Sequence[specsheet.RenderedSheet],
 ) -> None:
     for result in rendered:
         data = result.file.read_bytes()
         for marker in (b"Exif\x00", b"GPS", b"<x:xmpmeta", b"http://ns.adobe.com/exif"):
             assert marker not in data, (result.sheet.path, marker)
         product = next(p for p in cat.published if p.id == result.sheet.product_id)
+        sheet_html = sheets[product.id, result.sheet.lang].html
         for photo in product.photos:
             original = cat.photo_files[(product.id, photo.file)]
-            assert original.resolve().as_uri() not in result.sheet.html
-        assert "file://" in result.sheet.html  # the rendition from the image cache
+            assert original.resolve().as_uri() not in sheet_html
+        assert "file://" in sheet_html  # the rendition from the image cache
+
+
+def test_rendered_sheets_do_not_keep_their_html(
+    sheets: dict[tuple[str, Lang], specsheet.SpecSheet],
+    rendered: Sequence[specsheet.RenderedSheet],
+) -> None:
+    """About 24 KB a sheet, needed only for the key and for rendering: 960 MB at 20,000
+    products if kept."""
+    assert [(r.sheet.product_id, r.sheet.lang, r.sheet.key) for r in rendered] == [
+        (s.product_id, s.lang, s.key) for s in sheets.values()
+    ]
+    assert all(s.html for s in sheets.values())
+    assert all(r.sheet.html == "" for r in rendered)
 
 
 def test_second_run_renders_nothing(
@@ -485,8 +511,10 @@ def test_keys_do_not_depend_on_where_the_cache_lives(
 
     def sheets(found: dict[Path, Photo]) -> list[specsheet.SpecSheet]:
         products = [p for p in cat.published if p.id in {SAMPLE, CERTIFIED}]
-        return specsheet.spec_sheets(
-            cat, found, codes, site_url=SITE_URL, illustrative=True, products=products
+        return list(
+            specsheet.spec_sheets(
+                cat, found, codes, site_url=SITE_URL, illustrative=True, products=products
+            )
         )
 
     here, there = sheets(photos), sheets(moved_photos)
@@ -506,8 +534,10 @@ def test_a_changed_input_gets_a_new_key(
         cat, photos, codes, site_url=SITE_URL, illustrative=True, products=[product]
     )
     assert {s.key for s in same} <= keys
-    real = specsheet.spec_sheets(
-        cat, photos, codes, site_url=SITE_URL, illustrative=False, products=[product]
+    real = list(
+        specsheet.spec_sheets(
+            cat, photos, codes, site_url=SITE_URL, illustrative=False, products=[product]
+        )
     )
     assert not {s.key for s in real} & keys
     assert LABELS["vi"]["illustrative"] not in real[0].html
@@ -564,10 +594,10 @@ def test_a_long_sheet_is_set_compact_to_stay_within_two_pages(
 
 
 def test_a_missing_file_fails_the_sheet_instead_of_falling_back(
-    rendered: Sequence[specsheet.RenderedSheet], tmp_path: Path
+    sheets: dict[tuple[str, Lang], specsheet.SpecSheet], tmp_path: Path
 ) -> None:
     """A lost font would silently become a system font without Vietnamese marks."""
-    good = rendered[0].sheet
+    good = sheets[SAMPLE, "vi"]
     broken = replace(
         good,
         html=good.html.replace(specsheet.FONT_FILES["bold"].resolve().as_uri(), "file:///nope.ttf"),
