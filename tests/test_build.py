@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from generator import checks
 from generator.build import BuildFailed, BuildResult, Project, build
 from generator.catalogue import load_catalogue
 from generator.checks import IMAGE_BUDGET, CheckReport, check_images
@@ -316,6 +317,69 @@ def test_image_budget_is_a_release_gate(tmp_path: Path) -> None:
         f"anh/x/big-1200.0123456789.webp: {size // 1024} KB, vượt ngân sách 400 KB cho một ảnh"
         " / over the 400 KB budget for one image"
     ]
+
+
+def test_link_check_finds_broken_links_at_every_depth(tmp_path: Path) -> None:
+    """Links that leave all of a page's folders are resolved once per depth; the others per
+    page: the same relative name breaks on one product page and not on another."""
+    pages = {
+        "index.html": '<a href="san-pham/a/"><a href="missing/"><link href="/assets/x.css">'
+        '<a href="https://example.org/"><a href="#top"><a href="mailto:a@b.vn">',
+        "san-pham/a/index.html": '<link href="../../assets/x.css"><a href="../b/">'
+        '<a href="thong-so-a.pdf"><img srcset="../../anh/p.webp 360w, ../../anh/q.webp 720w">',
+        "san-pham/b/index.html": '<link href="../../assets/x.css"><a href="thong-so-a.pdf">'
+        '<a href="../../../up/"><img src="../../anh/p.webp?v=1">',
+        "en/404.html": '<a href="/nope/">',
+    }
+    for name, html in pages.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(html, encoding="utf-8")
+    for name in ("assets/x.css", "san-pham/a/thong-so-a.pdf", "anh/p.webp"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    report = CheckReport()
+    checks.check_links(tmp_path, report)
+    assert report.pages == 4
+    assert report.links == 13
+    assert sorted(report.problems) == [
+        "index.html: liên kết hỏng / broken link: missing/",
+        "san-pham/a/index.html: liên kết hỏng / broken link: ../../anh/q.webp",
+        "san-pham/b/index.html: liên kết hỏng / broken link: ../../../up/",
+        "san-pham/b/index.html: liên kết hỏng / broken link: thong-so-a.pdf",
+    ]
+
+
+def test_image_audits_are_kept_for_catalogues_sharing_a_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two catalogues built in turn with one cache folder (the benchmark's sizes) audit each
+    image once; an image written again is audited again."""
+    audited: list[str] = []
+
+    def audit(path: Path) -> list[str]:
+        audited.append(path.name)
+        return []
+
+    monkeypatch.setattr(checks, "audit_published_image", audit)
+    sites = [tmp_path / "small", tmp_path / "large"]
+    for k, site in enumerate(sites):
+        for i in range(k + 2):
+            photo = site / "anh" / f"p{i}" / "anh-chinh-360.0123456789.webp"
+            photo.parent.mkdir(parents=True)
+            photo.write_bytes(b"RIFF" + bytes([i]) * 40)
+    cache = tmp_path / "audit.json"
+    for site in [*sites, *sites]:
+        report = CheckReport()
+        check_images(site, {}, cache, report)
+        assert report.images == len(list(site.rglob("*.webp")))
+        assert not report.problems
+    assert len(audited) == 2 + 3
+    again = sites[0] / "anh" / "p0" / "anh-chinh-360.0123456789.webp"
+    again.unlink()
+    again.write_bytes(b"RIFF" + b"\x07" * 40)
+    os.utime(again, ns=(1, 1))
+    check_images(sites[0], {}, cache, CheckReport())
+    assert len(audited) == 2 + 3 + 1
 
 
 def test_a_release_renders_only_changed_product_pages_and_equals_a_forced_build(
