@@ -160,17 +160,20 @@ def test_marked_blocks_skip_the_html_parser(
 def test_generated_pages_hold_their_html_packed_until_the_template_renders() -> None:
     from types import SimpleNamespace
 
+    rawhtml.on_pre_build(None)
     body = CASES["headings and blocks"]
     html = markdown.markdown(body)
     page = SimpleNamespace(markdown=rawhtml.mark(body), content=None)
     page.content = rawhtml.on_page_content(html, page, None, None)
     # Between conversion and rendering MkDocs holds every page: this one holds neither text.
     assert (page.markdown, page.content) == ("", "")
-    assert len(page.ocop_packed_content) < len(html.encode("utf-8"))
+    _offset, length = page.ocop_packed_content  # in the spill file, compressed
+    assert length < len(html.encode("utf-8"))
     rawhtml.on_page_context({}, page, None, None)
     assert page.content == html
     assert rawhtml.on_post_page("<html>…</html>", page, None) == "<html>…</html>"
     assert page.content == ""
+    rawhtml.on_post_build(None)  # closes (and so deletes) the spill file
 
     other = SimpleNamespace(markdown="# Trang viết tay\n\nMột đoạn.", content=None)
     assert rawhtml.on_page_content("<h1>x</h1>", other, None, None) == "<h1>x</h1>"
