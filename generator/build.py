@@ -1054,7 +1054,9 @@ def build(
             originals: dict[int, set[str]] = {}
             for image in photos.values():
                 originals.setdefault(image.source.stat().st_size, set()).add(image.digest)
-            checks.check_images(release, originals, project.cache_dir / "audit.json", report)
+            # audit.json held results by path until 29 November 2026: superseded, removed.
+            (project.cache_dir / "audit.json").unlink(missing_ok=True)
+            checks.check_images(release, originals, project.cache_dir / "image-audit.json", report)
             if not report.ok:
                 raise BuildFailed("\n".join(report.problems))
         lock = permalinks.read_lock(project.root / permalinks.LOCKFILE)

@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import LANGS
-from .images import audit_published_image
+from .images import audit_published_image, write_atomic
 
 _ATTR = re.compile(r'\s(?:href|src|srcset)="([^"]*)"')
 _SKIP_SCHEMES = ("http:", "https:", "mailto:", "tel:", "data:", "javascript:", "zalo:")
@@ -141,31 +141,46 @@ def check_product_pages(site: Path, product_ids: Iterable[str], report: CheckRep
 
 
 AUDIT_KEEP = 1_000_000
-"""Audit results kept in the cache file (about 60 bytes each). The entries of this build come
-last, so the oldest go first when a cache outgrows this."""
+"""Audit results kept in the cache file (about 50 bytes each). This build's come last, so the
+oldest go first when a cache outgrows this."""
+
+
+def _audit_key(stat: os.stat_result, name: str) -> str:
+    """The file itself: published images are hard links to cache files that are never rewritten,
+    so device, inode, modification time and size name the content in every release and every
+    catalogue sharing the cache; the extension is audited too. A symlink has its own inode
+    (lstat), so it is audited (and refused) even when it points at a clean file."""
+    ext = os.path.splitext(name)[1].lower()
+    return f"{stat.st_dev}:{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}{ext}"
 
 
 def check_images(
     site: Path, originals: dict[int, set[str]], cache_file: Path, report: CheckReport
 ) -> None:
-    """Audit every published image; results are cached by path, size and modification time.
+    """Audit every published image, once per file (`_audit_key`) for as long as the cache keeps it.
 
-    The results of earlier builds are kept, not only this build's: catalogues that share a
-    cache folder (the benchmark's 1,000 and 5,000 products, two checkouts of the same site) each
-    found the other's results gone, and a 5,000-product build audited all 102,211 of its images
-    again, 40 of its 57 s of image checks under the profiler."""
+    The results of earlier builds are kept, not only this build's, and they are keyed by the file,
+    not by its path: catalogues that share a cache folder (the benchmark's 1,000 and 5,000
+    products) lost each other's results, and a 5,000-product build audited all 102,211 of its
+    images again, 40 of its 57 s of image checks under the profiler. Clean files are stored as a
+    list of keys (one per cache file however many releases link it): the benchmark's 281,138
+    results, as a dict by path, took 56 MB in the generator; as keys of files about 35 MB."""
     try:
-        cache: dict[str, list[str]] = json.loads(cache_file.read_text())
-    except (OSError, ValueError):
-        cache = {}
-    fresh: dict[str, list[str]] = {}
+        stored = json.loads(cache_file.read_text())
+        order: list[str] = list(stored["clean"])
+        flagged: dict[str, list[str]] = dict(stored["flagged"])
+    except (OSError, ValueError, KeyError, TypeError):
+        order, flagged = [], {}
+    clean = set(order)
+    seen: dict[str, bool] = {}
+    """This build's keys, in order, and whether the file is clean."""
     for dirpath, _dirs, files in os.walk(site):
         # Plain strings, not Path objects: 100,000 images at 5,000 products.
         rel_dir = os.path.relpath(dirpath, site).replace(os.sep, "/")
         for name in files:
             full = os.path.join(dirpath, name)
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-            stat = os.stat(full)
+            stat = os.lstat(full)
             size = stat.st_size
             if size in originals:
                 with open(full, "rb") as handle:
@@ -177,20 +192,24 @@ def check_images(
             if os.path.splitext(name)[1].lower() not in IMAGE_EXTS:
                 continue
             report.images += 1
-            # Published images are hard links to cache files that are never rewritten, so
-            # their modification time identifies the content across builds and catalogues.
-            key = f"{rel}:{size}:{stat.st_mtime_ns}"
-            problems = cache.get(key)
-            if problems is None:
-                problems = audit_published_image(Path(full))
-            fresh[key] = problems
+            key = _audit_key(stat, name)
+            if key in clean:
+                problems: list[str] = []
+            else:
+                found = flagged.get(key)
+                problems = audit_published_image(Path(full)) if found is None else found
+                if problems:
+                    flagged[key] = problems
+            seen[key] = not problems
             report.problems.extend(f"{rel}: {p}" for p in problems)
             if size > IMAGE_BUDGET:
                 report.problems.append(
                     f"{rel}: {size // 1024} KB, vượt ngân sách {IMAGE_BUDGET // 1024}"
                     f" KB cho một ảnh / over the {IMAGE_BUDGET // 1024} KB budget for one image"
                 )
-    kept = [(k, v) for k, v in cache.items() if k not in fresh]
-    kept = kept[max(0, len(kept) + len(fresh) - AUDIT_KEEP) :]
+    kept = [key for key in order if key not in seen]
+    kept += [key for key, ok in seen.items() if ok]
+    kept = kept[max(0, len(kept) - AUDIT_KEEP) :]
+    flagged = {key: problems for key, problems in flagged.items() if key in seen}
     cache_file.parent.mkdir(parents=True, exist_ok=True)
-    cache_file.write_text(json.dumps({**dict(kept), **fresh}))
+    write_atomic(cache_file, json.dumps({"clean": kept, "flagged": flagged}).encode("utf-8"))

@@ -349,37 +349,53 @@ def test_link_check_finds_broken_links_at_every_depth(tmp_path: Path) -> None:
     ]
 
 
-def test_image_audits_are_kept_for_catalogues_sharing_a_cache(
+def test_image_audits_are_kept_per_file_for_catalogues_sharing_a_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two catalogues built in turn with one cache folder (the benchmark's sizes) audit each
-    image once; an image written again is audited again."""
+    cache file once, whichever releases link it; a file written again is audited again, and
+    a symlink to a clean file is audited (and refused) on its own."""
     audited: list[str] = []
+    real_audit = checks.audit_published_image
 
     def audit(path: Path) -> list[str]:
         audited.append(path.name)
-        return []
+        return real_audit(path)
 
     monkeypatch.setattr(checks, "audit_published_image", audit)
+    renditions = tmp_path / "cache" / "images"
+    renditions.mkdir(parents=True)
+    for i in range(3):
+        Image.new("RGB", (8, 8), (i * 80, 0, 0)).save(renditions / f"r{i}.webp", "WEBP")
     sites = [tmp_path / "small", tmp_path / "large"]
     for k, site in enumerate(sites):
-        for i in range(k + 2):
+        for i in range(k + 2):  # the small site links r0 and r1, the large one r0 to r2
             photo = site / "anh" / f"p{i}" / "anh-chinh-360.0123456789.webp"
             photo.parent.mkdir(parents=True)
-            photo.write_bytes(b"RIFF" + bytes([i]) * 40)
-    cache = tmp_path / "audit.json"
+            os.link(renditions / f"r{i}.webp", photo)
+    cache = tmp_path / "image-audit.json"
     for site in [*sites, *sites]:
         report = CheckReport()
         check_images(site, {}, cache, report)
         assert report.images == len(list(site.rglob("*.webp")))
         assert not report.problems
-    assert len(audited) == 2 + 3
+    assert len(audited) == 3
     again = sites[0] / "anh" / "p0" / "anh-chinh-360.0123456789.webp"
     again.unlink()
-    again.write_bytes(b"RIFF" + b"\x07" * 40)
+    shutil.copyfile(renditions / "r0.webp", again)
     os.utime(again, ns=(1, 1))
     check_images(sites[0], {}, cache, CheckReport())
-    assert len(audited) == 2 + 3 + 1
+    assert len(audited) == 4
+    link = sites[0] / "anh" / "p9" / "anh-chinh-360.0123456789.webp"
+    link.parent.mkdir()
+    link.symlink_to(renditions / "r1.webp")
+    report = CheckReport()
+    check_images(sites[0], {}, cache, report)
+    assert len(audited) == 5
+    assert report.problems == [
+        "anh/p9/anh-chinh-360.0123456789.webp: is a symbolic link (published files must be real "
+        "files)"
+    ]
 
 
 def test_a_release_renders_only_changed_product_pages_and_equals_a_forced_build(
