@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from generator import checks
+from generator import checks, images
 from generator.build import BuildFailed, BuildResult, Project, build
 from generator.catalogue import load_catalogue
 from generator.checks import IMAGE_BUDGET, CheckReport, check_images
@@ -356,7 +356,7 @@ def test_image_audits_are_kept_per_file_for_catalogues_sharing_a_cache(
     cache file once, whichever releases link it; a file written again is audited again, and
     a symlink to a clean file is audited (and refused) on its own."""
     audited: list[str] = []
-    real_audit = checks.audit_published_image
+    real_audit = images.audit_published_image
 
     def audit(path: Path) -> list[str]:
         audited.append(path.name)

@@ -22,10 +22,12 @@ from generator import specsheet
 from generator.build import BuildResult, Project, photo_jobs, read_settings
 from generator.catalogue import Catalogue, load_catalogue
 from generator.errors import LANGS, Lang
+from generator.fields import I18n
 from generator.i18n import LABELS, format_date, format_money, format_number
 from generator.images import Photo, process_photos
 from generator.qr import Code, QrCache, catalogue_codes
 from generator.render import Renderer
+from generator.schema import Product
 from generator.yamlload import load_yaml_file
 
 from .conftest import ROOT, TODAY
@@ -469,11 +471,11 @@ def test_second_run_renders_nothing(
 
 
 def test_sheets_made_before_a_build_stops_are_kept(
-    rendered: Sequence[specsheet.RenderedSheet],
+    sheets: dict[tuple[str, Lang], specsheet.SpecSheet],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    sheets = [r.sheet for r in rendered[:3]]
+    three = list(sheets.values())[:3]
 
     def stopped_after_one(tasks: list[Any], workers: int | None) -> list[Any]:
         specsheet._render_task(tasks[0])  # as a worker would, then the build is killed
@@ -481,7 +483,7 @@ def test_sheets_made_before_a_build_stops_are_kept(
 
     monkeypatch.setattr(specsheet, "_run", stopped_after_one)
     with pytest.raises(KeyboardInterrupt):
-        specsheet.render_spec_sheets(sheets, tmp_path, today=TODAY)
+        specsheet.render_spec_sheets(three, tmp_path, today=TODAY)
 
     asked: list[Path] = []
 
@@ -490,8 +492,8 @@ def test_sheets_made_before_a_build_stops_are_kept(
         return [specsheet._render_task(task) for task in tasks]
 
     monkeypatch.setattr(specsheet, "_run", record_tasks)
-    again = specsheet.render_spec_sheets(sheets, tmp_path, today=TODAY)
-    assert asked == [tmp_path / f"{s.key}.pdf" for s in sheets[1:]]
+    again = specsheet.render_spec_sheets(three, tmp_path, today=TODAY)
+    assert asked == [tmp_path / f"{s.key}.pdf" for s in three[1:]]
     assert [r.cached for r in again] == [True, False, False]
     assert again[0].pages == pdf_facts(again[0].file)["pages"]
 
@@ -520,6 +522,48 @@ def test_keys_do_not_depend_on_where_the_cache_lives(
     here, there = sheets(photos), sheets(moved_photos)
     assert [s.html for s in here] != [s.html for s in there]  # the photo is read from the copy
     assert [s.key for s in here] == [s.key for s in there]
+
+
+def test_sheets_seen_before_are_not_rendered_to_html_again(
+    cat: Catalogue,
+    photos: dict[Path, Photo],
+    codes: dict[str, list[Code]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The inputs index gives the key of a cached sheet without its HTML; a changed product or
+    a changed generator misses it, and the HTML (with the same key if it is the same) is
+    rendered again."""
+    product = next(p for p in cat.published if p.id == SAMPLE)
+
+    def sheets(of: Product) -> list[specsheet.SpecSheet]:
+        return list(
+            specsheet.spec_sheets(
+                cat,
+                photos,
+                codes,
+                site_url=SITE_URL,
+                illustrative=True,
+                products=[of],
+                cache_dir=tmp_path,
+            )
+        )
+
+    first = sheets(product)
+    assert all(s.html for s in first)
+    assert not specsheet.render_spec_sheets(first[:1], tmp_path, today=TODAY, workers=1)[0].cached
+    again = sheets(product)
+    assert [(s.key, s.html) for s in again] == [(first[0].key, ""), (first[1].key, first[1].html)]
+    specsheet.render_spec_sheets(again, tmp_path, today=TODAY, workers=1)
+    assert [(s.key, s.html) for s in sheets(product)] == [(s.key, "") for s in first]
+
+    changed = sheets(replace(product, summary=I18n("Tóm tắt khác", "Another summary")))
+    assert all(s.html for s in changed)
+    assert not {s.key for s in changed} & {s.key for s in first}
+
+    monkeypatch.setattr(specsheet, "_code_digest", lambda: "another generator")
+    redone = sheets(product)
+    assert [(s.key, bool(s.html)) for s in redone] == [(s.key, True) for s in first]
 
 
 def test_a_changed_input_gets_a_new_key(
