@@ -30,6 +30,7 @@ from . import (
     figures,
     headers,
     news,
+    package,
     permalinks,
     progress,
     publish,
@@ -671,7 +672,8 @@ def inputs_fingerprint(project: Project, today: dt.date, inputs: tuple[str, ...]
     digest = hashlib.sha256(f"{today.isoformat()}|".encode())
     for tool in _TOOLS:
         digest.update(f"{tool}={metadata.version(tool)}|".encode())
-    roots = [project.root / name for name in inputs] + [Path(__file__).parent]
+    digest.update(f"generator={package.files_digest()}|".encode())
+    roots = [project.root / name for name in inputs]
     for base in roots:
         if not base.exists():
             digest.update(f"-{base.name}|".encode())

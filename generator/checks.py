@@ -145,12 +145,11 @@ AUDIT_KEEP = 1_000_000
 oldest go first when a cache outgrows this."""
 
 
-def _audit_key(stat: os.stat_result, name: str) -> str:
+def _audit_key(stat: os.stat_result, ext: str) -> str:
     """The file itself: published images are hard links to cache files that are never rewritten,
     so device, inode, modification time and size name the content in every release and every
     catalogue sharing the cache; the extension is audited too. A symlink has its own inode
     (lstat), so it is audited (and refused) even when it points at a clean file."""
-    ext = os.path.splitext(name)[1].lower()
     return f"{stat.st_dev}:{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}{ext}"
 
 
@@ -189,10 +188,11 @@ def check_images(
                     report.problems.append(
                         f"{rel}: ảnh gốc bị xuất bản / an original upload is published"
                     )
-            if os.path.splitext(name)[1].lower() not in IMAGE_EXTS:
+            ext = os.path.splitext(name)[1].lower()
+            if ext not in IMAGE_EXTS:
                 continue
             report.images += 1
-            key = _audit_key(stat, name)
+            key = _audit_key(stat, ext)
             if key in clean:
                 problems: list[str] = []
             else:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 import hashlib
 import json
 import os
@@ -43,6 +42,7 @@ from .errors import LANGS, Lang
 from .i18n import LABELS, format_date, format_money, format_number
 from .images import Photo as ImagePhoto
 from .images import write_atomic
+from .package import files_digest
 from .qr import Code, QrCache
 from .render import FALLBACK_WIDTH, Renderer, page_dir
 from .schema import Product
@@ -143,28 +143,12 @@ def _key_base() -> str:
     return "|".join([f"layout={LAYOUT_VERSION}", *versions, f"fonts={fonts}"])
 
 
-@functools.cache
-def _code_digest() -> str:
-    """Every file of the generator package (code, templates, labels, taxonomy, fonts)."""
-    package = Path(__file__).parent
-    files = sorted(
-        path
-        for path in package.rglob("*")
-        if path.is_file() and "__pycache__" not in path.relative_to(package).parts
-    )
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
 def _inputs_digest(cat: Catalogue, product: Product, parts: Sequence[str]) -> str:
     """What a sheet's HTML is made of, without rendering it: the generator's files, the
     product, its producer, product set and communes as data, what the build date decides
     (state, stars), and `parts` (language, settings, QR code, photo rendition)."""
     data = [
-        _code_digest(),
+        files_digest(),
         repr(product),
         repr(cat.producers[product.producer]),
         repr(cat.taxonomy.sets[product.ocop_category]),
@@ -440,12 +424,11 @@ def render_spec_sheets(
     order: list[str] = []
     missing: dict[str, SpecSheet] = {}
     tasks: list[_Task] = []
-    indexes: list[Path | None] = []
     for sheet in sheets:
         order.append(sheet.key)
         if sheet.key in results or sheet.key in missing:
             continue
-        bare = replace(sheet, html="", index=None)
+        bare = replace(sheet, html="")
         hit = _cached(cache_dir, bare)
         if hit is not None:
             results[sheet.key] = hit
@@ -455,15 +438,14 @@ def render_spec_sheets(
         else:
             missing[sheet.key] = bare
             tasks.append(_Task.of(sheet, today, cache_dir / f"{sheet.key}.pdf"))
-            indexes.append(sheet.index)
     failures = []
-    for (key, sheet), task, index, outcome in zip(
-        missing.items(), tasks, indexes, _run(tasks, workers), strict=True
+    for (key, sheet), task, outcome in zip(
+        missing.items(), tasks, _run(tasks, workers), strict=True
     ):
         if outcome.error is not None:
             failures.append(f"{sheet.path}: {outcome.error}")
             continue
-        _record_inputs(replace(sheet, index=index))
+        _record_inputs(sheet)
         results[key] = RenderedSheet(
             sheet,
             task.target,

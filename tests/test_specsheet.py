@@ -561,7 +561,7 @@ def test_sheets_seen_before_are_not_rendered_to_html_again(
     assert all(s.html for s in changed)
     assert not {s.key for s in changed} & {s.key for s in first}
 
-    monkeypatch.setattr(specsheet, "_code_digest", lambda: "another generator")
+    monkeypatch.setattr(specsheet, "files_digest", lambda: "another generator")
     redone = sheets(product)
     assert [(s.key, bool(s.html)) for s in redone] == [(s.key, True) for s in first]
 
