@@ -159,6 +159,10 @@ class Run:
     stages: dict[str, Stage] = field(default_factory=dict)
     tree_pss_kb: int = 0
     """Peak of the summed proportional set size (pages shared after fork counted once)."""
+    pages: int | None = None
+    """Generated pages of both languages."""
+    pages_kept: int | None = None
+    """Product, QR and producer pages kept from the last build, not rendered again."""
 
     @property
     def rss_max_kb(self) -> int:
@@ -349,6 +353,8 @@ def _run_wrapper(label: str, args: Sequence[str], code: Path) -> Run:
         {str(k): float(v) for k, v in report.get("timings", {}).items()},
         stages={k: Stage(**v) for k, v in report.get("stages", {}).items()},
         tree_pss_kb=peak_pss,
+        pages=report.get("pages"),
+        pages_kept=report.get("pages_kept"),
     )
 
 
@@ -641,6 +647,7 @@ def _child_build(project: Path, today: str, cache: Path, profile: str | None) ->
         "cached": result.renditions_cached,
         "timings": result.timings,
         "pages": result.pages,
+        "pages_kept": result.pages_kept,
         "stages": {name: asdict(stage) for name, stage in stages.items()},
         **_usage(),
     }
@@ -1276,7 +1283,8 @@ def bench_size(n: int, options: Options, save: Callable[[SizeResult], None]) -> 
     def log(run: Run) -> Run:
         print(
             f"N={n:,}: {LABELS.get(run.label, run.label)} {run.wall:.1f} s "
-            f"(renditions made {run.made}, PDFs made {run.new_pdfs}, stages "
+            f"(renditions made {run.made}, PDFs made {run.new_pdfs}, "
+            f"pages kept {run.pages_kept or 0:,}/{run.pages or 0:,}, stages "
             + ", ".join(f"{k} {v:.1f}" for k, v in run.timings.items())
             + ")",
             flush=True,

@@ -45,6 +45,7 @@ from .catalogue import Catalogue, load_catalogue
 from .errors import LANGS, ContentError, Diagnostics, Lang, Message, Severity, msg
 from .i18n import LABELS
 from .images import Photo, PhotoJob, process_photos, write_atomic
+from .pageinputs import PageInputs
 from .programme import load_programme
 from .render import IMAGE_ROOT, NEWS_IMAGE_DIR, NEWS_PHOTOS, Blocks, render_language
 from .schema import Product
@@ -130,6 +131,9 @@ class BuildResult:
     new_permalinks: list[str] = field(default_factory=list)
     unchanged: bool = False
     """True when the inputs had not changed and the live release was kept."""
+    pages_kept: int = 0
+    """Product, QR and producer pages whose Markdown was kept: their inputs were unchanged
+    (render.PageInputs), so the generator did not render them again."""
     pages_rendered: int = 0
     """Pages MkDocs rendered (a preview renders the unchanged product pages no more)."""
     preview: bool = False
@@ -190,12 +194,28 @@ class TreeWriter(MutableMapping[str, str]):
 
     A file whose text is unchanged is not rewritten, so it keeps its modification time (MkDocs'
     dirty builds rely on it, and a live reload stays quiet). `finish()` removes what was not
-    written this time and returns how many files were written and removed."""
+    written this time and returns how many files were written and removed.
 
-    def __init__(self, target: Path) -> None:
+    With an `inputs` file, the tree also remembers from which inputs (render.PageInputs) each
+    page given to `put` was written, with the file's size and modification time as written:
+    `reuse` then keeps a page of the same inputs whose file nobody has touched since, without
+    rendering it. `reuse=False` (a forced build) renders every page but still remembers."""
+
+    def __init__(self, target: Path, inputs: Path | None = None, *, reuse: bool = True) -> None:
         self.target = target
         self.paths: set[str] = set()
         self.written = 0
+        self.kept = 0
+        self.inputs = inputs
+        self._before: dict[str, list[Any]] = {}
+        self._after: dict[str, list[Any]] = {}
+        if inputs is not None and reuse:
+            try:
+                loaded = json.loads(inputs.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                loaded = {}
+            if isinstance(loaded, dict):
+                self._before = loaded
         target.mkdir(parents=True, exist_ok=True)
 
     def __setitem__(self, rel: str, content: str | bytes) -> None:
@@ -211,6 +231,26 @@ class TreeWriter(MutableMapping[str, str]):
         tmp.write_bytes(data)
         os.replace(tmp, path)
         self.written += 1
+
+    def reuse(self, rel: str, digest: str) -> bool:
+        entry = self._before.get(rel)
+        if not isinstance(entry, list) or len(entry) != 3 or entry[0] != digest:
+            return False
+        try:
+            stat = (self.target / rel).stat()
+        except OSError:
+            return False
+        if entry[1:] != [stat.st_size, stat.st_mtime_ns]:
+            return False  # changed by hand or by an interrupted build: render it again
+        self.paths.add(rel)
+        self._after[rel] = entry
+        self.kept += 1
+        return True
+
+    def put(self, rel: str, content: str, digest: str) -> None:
+        self[rel] = content
+        stat = (self.target / rel).stat()
+        self._after[rel] = [digest, stat.st_size, stat.st_mtime_ns]
 
     def __getitem__(self, rel: str) -> str:
         if rel not in self.paths:
@@ -239,6 +279,8 @@ class TreeWriter(MutableMapping[str, str]):
                 sub = Path(dirpath) / name
                 if not any(sub.iterdir()):
                     sub.rmdir()
+        if self.inputs is not None:
+            write_atomic(self.inputs, json.dumps(self._after, separators=(",", ":")).encode())
         return self.written, removed
 
 
@@ -950,8 +992,11 @@ def build(
     codes = qr.catalogue_codes(cat, settings.site_url, settings.qr_error, qr_cache)
     search_indexes: list[search.SearchIndex] = []
     stale_pages = False
+    inputs = PageInputs(cat, photos, programme, codes, shares, settings)
     for lang in LANGS:
-        pages = TreeWriter(project.docs_dir(lang))
+        pages = TreeWriter(
+            project.docs_dir(lang), project.build_dir / f"page-inputs-{lang}.json", reuse=not force
+        )
         _, blocks, index = render_language(
             cat,
             photos,
@@ -964,8 +1009,10 @@ def build(
             programme=programme,
             targets=targets,
             pages=pages,
+            inputs=inputs,
         )
         search_indexes.append(index)
+        result.pages_kept += pages.kept
         pages.update(content_pages(project, lang, blocks, diag))
         # With errors MkDocs does not run and no page is removed (the written ones are current).
         diag.raise_if_errors()

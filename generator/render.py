@@ -15,10 +15,11 @@ import html
 import json
 import posixpath
 import re
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import jinja2
 import markdown
@@ -31,6 +32,7 @@ from .errors import LANGS, Lang
 from .fields import I18n
 from .i18n import LABELS, format_count, format_date, format_money, format_number
 from .images import Photo as ImagePhoto
+from .pageinputs import PageInputs
 from .programme import Programme
 from .qr import Code
 from .schema import Commune, Producer, Product
@@ -960,6 +962,17 @@ def front_matter(meta: dict[str, Any]) -> str:
     return "---\n" + "\n".join(block(meta, "")) + "\n---\n\n"
 
 
+@runtime_checkable
+class KeepsPages(Protocol):
+    """A page tree that can keep a page written by an earlier build (build.TreeWriter)."""
+
+    def reuse(self, rel: str, digest: str) -> bool:
+        """Keep the written page `rel` if it was written from inputs of this digest."""
+
+    def put(self, rel: str, content: str, digest: str) -> None:
+        """Write the page `rel`, remembering the digest of its inputs."""
+
+
 def render_language(
     catalogue: Catalogue,
     photos: dict[Path, ImagePhoto],
@@ -973,10 +986,14 @@ def render_language(
     programme: Programme | None = None,
     targets: figures.Targets | None = None,
     pages: MutableMapping[str, str] | None = None,
+    inputs: PageInputs | None = None,
 ) -> tuple[MutableMapping[str, str], Blocks, search.SearchIndex]:
     """Every generated page (docs-relative path → Markdown), snippet block and the search index
     of one language. The pages go into `pages` as they are rendered (build.TreeWriter writes
-    them at once) or into a new dict."""
+    them at once) or into a new dict.
+
+    With `inputs` and a `pages` tree that keeps pages (KeepsPages), a product, QR or producer
+    page whose inputs digest is the one it was written from is kept, not rendered again."""
     r = Renderer(
         catalogue,
         photos,
@@ -996,12 +1013,35 @@ def render_language(
     def listing(directory: str, title: str, intro: str, members: list[Product], kind: str) -> None:
         pages.update(r.listing_pages(directory, title, intro, members, kind=kind))
 
+    keeper = pages if inputs is not None and isinstance(pages, KeepsPages) else None
+
+    def grown(rel: str, digest: Callable[[PageInputs], str], render: Callable[[], str]) -> None:
+        """A page of those that grow with the catalogue, kept when its inputs are unchanged."""
+        if keeper is None or inputs is None:
+            pages[rel] = render()
+            return
+        known = digest(inputs)
+        if not keeper.reuse(rel, known):
+            keeper.put(rel, render(), known)
+
     for product in published:
-        pages[page_dir("product", product.id) + "index.md"] = r.product_page(product)
+        grown(
+            page_dir("product", product.id) + "index.md",
+            partial(PageInputs.product_page, product=product, lang=lang),
+            partial(r.product_page, product),
+        )
         if product.id in r.codes:
-            pages[page_dir("product", product.id) + "qr/index.md"] = r.qr_page(product)
+            grown(
+                page_dir("product", product.id) + "qr/index.md",
+                partial(PageInputs.qr_page, product=product, lang=lang),
+                partial(r.qr_page, product),
+            )
     for producer in cat.producers.values():
-        pages[page_dir("producer", producer.id) + "index.md"] = r.producer_page(producer)
+        grown(
+            page_dir("producer", producer.id) + "index.md",
+            partial(PageInputs.producer_page, producer=producer, lang=lang),
+            partial(r.producer_page, producer),
+        )
     pages.update(r.producers_pages())
     index = r.search_index()
     pages[page_dir("search") + "index.md"] = r.search_page(index)
