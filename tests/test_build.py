@@ -515,3 +515,34 @@ def test_cli_cache_refuses_a_part_outside_its_count(
         "python -m generator cache: error: argument --part: cần dạng K/N với 1 ≤ K ≤ N, ví dụ "
         "2/4 / expected K/N with 1 ≤ K ≤ N, for example 2/4: '3/2'"
     )
+
+
+def test_old_releases_are_moved_aside_at_once_and_deleted_in_the_background(
+    tmp_path: Path,
+) -> None:
+    from generator import publish
+
+    releases = tmp_path / "build" / "releases"
+    names = [f"2026112{i}T080000.000000Z" for i in range(5)]
+    for name in names:
+        (releases / name / "anh").mkdir(parents=True)
+        (releases / name / "anh" / "gao.webp").write_bytes(b"RIFF")
+    cut_short = releases / f"{publish.TRASH}20261101T080000.000000Z"  # a deletion cut short
+    (cut_short / "anh").mkdir(parents=True)
+    public = tmp_path / "public"
+    public.symlink_to(releases / names[1])  # rolled back to an old release: it stays
+
+    doomed = publish.prune_releases(tmp_path / "build", public, keep=2)
+    # At once: only the kept releases go by a release's name.
+    assert [p.name for p in doomed] == [
+        cut_short.name,
+        f"{publish.TRASH}{names[0]}",
+        f"{publish.TRASH}{names[2]}",
+    ]
+    kept = [names[1], names[3], names[4]]
+    assert (
+        sorted(p.name for p in releases.iterdir() if p.name not in {d.name for d in doomed}) == kept
+    )
+    publish.wait_for_deletions()
+    assert sorted(p.name for p in releases.iterdir()) == kept
+    assert (public / "anh" / "gao.webp").read_bytes() == b"RIFF"
