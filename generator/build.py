@@ -453,11 +453,23 @@ def fix_alternates(release: Path, site_url: str) -> int:
     partials/alternate.html). A few pages exist in one language only: the news category pages,
     whose slugs come from each language's category names ("hoi-cho", "trade-fairs"). Their
     links go to the nearest page above that exists (the news index). Returns the links changed.
+
+    Only those pages are read: every language link of a page goes to the same path in some
+    language, so a page whose twin in the other language exists has nothing to fix. Reading and
+    searching all pages took 8 s of every build at 5,000 products.
     """
     changed = 0
+    other_root = release / LANGS[1]
     for html_file in release.rglob("index.html"):
-        text = html_file.read_text(encoding="utf-8")
         folder = html_file.parent
+        parts = folder.relative_to(release).parts
+        if parts[:1] == (LANGS[1],):
+            twin = release.joinpath(*parts[1:])
+        else:
+            twin = other_root.joinpath(*parts)
+        if (twin / "index.html").is_file():
+            continue
+        text = html_file.read_text(encoding="utf-8")
 
         def nearest(path: Path) -> Path:
             while not (path / "index.html").is_file() and path != release:
