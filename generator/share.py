@@ -281,11 +281,25 @@ def _current_params() -> _Params:
     )
 
 
+def _canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@lru_cache(maxsize=8)
+def _params_text(params: _Params) -> str:
+    # Once per build, not per card: `to_json` copies the palette and geometry (7 s of a profiled
+    # 5,000-product build for 10,000 cards).
+    return _canonical(params.to_json())
+
+
 def _key(card: ShareCard, params: _Params) -> str:
     """Everything that shapes the bytes. The rendition's cache path is left out (moving the cache
-    changes no pixel); the rendition's identity is in ``photo_id``."""
-    value = {"card": {**asdict(card), "photo": None}, "params": params.to_json()}
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    changes no pixel); the rendition's identity is in ``photo_id``.
+
+    The text is the canonical JSON of {"card": …, "params": …} (keys sorted, so "card" first),
+    put together from its two halves."""
+    card_text = _canonical({**asdict(card), "photo": None})
+    text = f'{{"card":{card_text},"params":{_params_text(params)}}}'
     return hashlib.sha256(text.encode()).hexdigest()
 
 

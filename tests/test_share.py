@@ -482,3 +482,27 @@ def test_the_photo_comes_from_its_rendition_not_the_original(
         assert card.photo_id == f"{photo.digest}:{widest.name}"
         assert hashlib.sha256(widest.file.read_bytes()).hexdigest() != photo.digest
         assert re.fullmatch(r"[0-9a-f]{64}:.+\.jpg", card.photo_id)
+
+
+def test_cache_key_is_the_canonical_json_of_card_and_params() -> None:
+    """The key is put together from two halves (the parameters' half once per build); it must
+    stay the digest of the whole canonical JSON, or every cached card would be made again."""
+    import json
+
+    params = share._current_params()
+    card = share.ShareCard(
+        product_id="ca-phe-robusta-nam-nung",
+        lang="vi",
+        name='Cà phê "Nâm Nung" – hạt rang ★',
+        state="active",
+        stars=4,
+        badge="4 sao OCOP",
+        commune="Nâm Nung",
+        producer="HTX Cà phê Nâm Nung Đỏ",
+        site_name="Sản phẩm OCOP Krông Nô",
+        photo=Path("/cache/images/ab/abc.jpg"),
+        photo_id="abc",
+    )
+    whole = {"card": {**dataclasses.asdict(card), "photo": None}, "params": params.to_json()}
+    text = json.dumps(whole, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert share._key(card, params) == hashlib.sha256(text.encode()).hexdigest()
