@@ -45,6 +45,7 @@ from .catalogue import Catalogue, load_catalogue
 from .errors import LANGS, ContentError, Diagnostics, Lang, Message, Severity, msg
 from .i18n import LABELS
 from .images import Photo, PhotoJob, process_photos, write_atomic
+from .pagefacts import PageFacts
 from .pageinputs import PageInputs
 from .programme import load_programme
 from .render import IMAGE_ROOT, NEWS_IMAGE_DIR, NEWS_PHOTOS, Blocks, render_language
@@ -1081,7 +1082,9 @@ def build(
         permalinks.write_stubs(release, redirects, settings.site_url)
         permalinks.write_host_rules(release, redirects, settings.site_url)
         search.write_search_index(release, search_indexes)
-        sitemaps.write_sitemaps(release, cat, settings.site_url)
+        # Beside MkDocs' kept output, whose files most of the release's pages are.
+        facts = PageFacts((project.preview_dir if preview else project.build_dir) / FACTS_FILE)
+        sitemaps.write_sitemaps(release, cat, settings.site_url, facts)
         feeds.write_feeds(
             release,
             cat,
@@ -1106,8 +1109,9 @@ def build(
         )
         patch_material_bundle(release)
         headers.write_security_headers(
-            release, embed_hosts=settings.embed_hosts, site_url=settings.site_url
+            release, embed_hosts=settings.embed_hosts, site_url=settings.site_url, facts=facts
         )
+        facts.save()
         if not preview:
             report = checks.CheckReport()
             checks.check_product_pages(release, (p.id for p in cat.published), report)
@@ -1152,6 +1156,8 @@ def build(
 
 
 LAYOUT_FILE = "layout.json"
+FACTS_FILE = "page-facts.json"
+"""What the sitemaps and host headers read from each page file (generator/pagefacts.py)."""
 SKIPPABLE_PAGE = re.compile(r"(san-pham/[^/]+/(qr/)?|nha-san-xuat/[^/]+/)index\.md")
 """The pages a preview renders again only when their own text changed: product pages, their QR
 print pages and producer pages, the pages that grow with the catalogue. All three are outside

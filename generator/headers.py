@@ -25,8 +25,6 @@ an hour; everything else (pages, feeds, data, QR codes, PDFs, our own scripts an
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,8 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script>", re.S)
-_EXECUTABLE_TYPES = ("", "text/javascript", "application/javascript", "module")
+from .pagefacts import PageFacts
 
 EMBED_PATHS: tuple[str, ...] = ("/nhung/", "/en/nhung/")
 """Widget pages other sites show in an iframe (folders, with everything under them)."""
@@ -116,19 +113,13 @@ _EXTENSION = re.compile(r"^[a-z0-9]+$")
 _NAME_PART = re.compile(r"^[A-Za-z0-9._~-]*$")
 
 
-def inline_script_hashes(pages: Iterable[Path]) -> list[str]:
-    """CSP source expressions ('sha256-…') of every executable inline script, sorted."""
+def inline_script_hashes(pages: Iterable[Path], facts: PageFacts | None = None) -> list[str]:
+    """CSP source expressions ('sha256-…') of every executable inline script, sorted. With
+    `facts`, pages seen by an earlier build are not read again."""
+    facts = facts or PageFacts()
     hashes: set[str] = set()
     for page in pages:
-        for match in _INLINE_SCRIPT.finditer(page.read_text(encoding="utf-8")):
-            attrs = match.group("attrs")
-            if re.search(r"\ssrc\s*=", attrs):
-                continue
-            kind = re.search(r'\stype\s*=\s*"([^"]*)"', attrs)
-            if kind and kind.group(1).strip().lower() not in _EXECUTABLE_TYPES:
-                continue  # data blocks such as Material's JSON config are never executed
-            digest = hashlib.sha256(match.group("body").encode("utf-8")).digest()
-            hashes.add(f"'sha256-{base64.b64encode(digest).decode()}'")
+        hashes |= facts.of(page).scripts
     return sorted(hashes)
 
 
@@ -652,6 +643,7 @@ def write_security_headers(
     embed_paths: Sequence[str] = EMBED_PATHS,
     cors_paths: Mapping[str, Mapping[str, str]] = CORS_PATHS,
     site_url: str = "/",
+    facts: PageFacts | None = None,
 ) -> str:
     """Hash the release's inline scripts and write the host files; returns the site-wide policy.
 
@@ -663,7 +655,7 @@ def write_security_headers(
         Path(d) / f for d, _dirs, files in os.walk(release) for f in files if f.endswith(".html")
     ]
     rules = path_rules(
-        inline_script_hashes(pages),
+        inline_script_hashes(pages, facts),
         embed_hosts=embed_hosts,
         embed_paths=embed_paths,
         cors_paths=cors_paths,

@@ -19,19 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .catalogue import Catalogue
 from .images import write_atomic
+from .pagefacts import PageFacts
 from .render import page_dir
 from .schema import Product
 
 SITEMAPS = {"vi": "sitemap-vi.xml", "en": "en/sitemap.xml"}
 INDEX = "sitemap.xml"
-_NOINDEX = re.compile(r'<meta name="robots" content="[^"]*noindex', re.I)
 _SKIP = ("assets/", "search/", "search-index/", "_host/", "anh/", "du-lieu/")
 
 
@@ -71,9 +70,10 @@ def page_dates(cat: Catalogue) -> dict[str, dt.date]:
     return {key: date for key, date in dates.items() if date is not None}
 
 
-def indexable_pages(release: Path) -> dict[str, set[str]]:
+def indexable_pages(release: Path, facts: PageFacts | None = None) -> dict[str, set[str]]:
     """Language → page folders ('' for the home page, 'san-pham/x/' …) of the release that
-    search engines may index."""
+    search engines may index. With `facts`, pages seen by an earlier build are not read again."""
+    facts = facts or PageFacts()
     pages: dict[str, set[str]] = {"vi": set(), "en": set()}
     for dirpath, dirs, files in os.walk(release):
         rel = Path(dirpath).relative_to(release).as_posix()
@@ -82,8 +82,7 @@ def indexable_pages(release: Path) -> dict[str, set[str]]:
         dirs[:] = [d for d in dirs if f"{folder.removeprefix('en/')}{d}/" not in _SKIP]
         if "index.html" not in files:
             continue
-        head = (Path(dirpath) / "index.html").read_text(encoding="utf-8").split("</head>", 1)[0]
-        if _NOINDEX.search(head):
+        if facts.of(Path(dirpath) / "index.html").noindex:
             continue
         if folder.startswith("en/"):
             pages["en"].add(folder.removeprefix("en/"))
@@ -138,10 +137,12 @@ def robots(site_url: str) -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {site_url}{INDEX}\n"
 
 
-def write_sitemaps(release: Path, cat: Catalogue, site_url: str) -> list[str]:
+def write_sitemaps(
+    release: Path, cat: Catalogue, site_url: str, facts: PageFacts | None = None
+) -> list[str]:
     """Replace MkDocs' sitemaps with ours; returns the files written (release-relative)."""
     site_url = site_url.rstrip("/") + "/"
-    pages = indexable_pages(release)
+    pages = indexable_pages(release, facts)
     dates = page_dates(cat)
     written = []
     for lang, path in SITEMAPS.items():
