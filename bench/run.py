@@ -166,7 +166,7 @@ class Run:
     pages: int | None = None
     """Generated pages of both languages."""
     pages_kept: int | None = None
-    """Product, QR and producer pages kept from the last build, not rendered again."""
+    """Product, QR, producer and listing pages kept from the last build, not rendered again."""
 
     @property
     def rss_max_kb(self) -> int:

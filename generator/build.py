@@ -133,8 +133,8 @@ class BuildResult:
     unchanged: bool = False
     """True when the inputs had not changed and the live release was kept."""
     pages_kept: int = 0
-    """Product, QR and producer pages whose Markdown was kept: their inputs were unchanged
-    (render.PageInputs), so the generator did not render them again."""
+    """Product, QR, producer and listing pages whose Markdown was kept: their inputs were
+    unchanged (pageinputs.PageInputs), so the generator did not render them again."""
     pages_rendered: int = 0
     """Pages MkDocs rendered (a preview renders the unchanged product pages no more)."""
     preview: bool = False
@@ -197,7 +197,7 @@ class TreeWriter(MutableMapping[str, str]):
     dirty builds rely on it, and a live reload stays quiet). `finish()` removes what was not
     written this time and returns how many files were written and removed.
 
-    With an `inputs` file, the tree also remembers from which inputs (render.PageInputs) each
+    With an `inputs` file, the tree also remembers from which inputs (pageinputs.PageInputs) each
     page given to `put` was written, with the file's size and modification time as written:
     `reuse` then keeps a page of the same inputs whose file nobody has touched since, without
     rendering it. `reuse=False` (a forced build) renders every page but still remembers."""
@@ -237,21 +237,33 @@ class TreeWriter(MutableMapping[str, str]):
         entry = self._before.get(rel)
         if not isinstance(entry, list) or len(entry) != 3 or entry[0] != digest:
             return False
+        path = self.target / rel
         try:
-            stat = (self.target / rel).stat()
+            stat = path.stat()
+            if isinstance(entry[2], str):
+                current: int | str = hashlib.sha256(path.read_bytes()).hexdigest()
+            else:
+                current = stat.st_mtime_ns
         except OSError:
             return False
-        if entry[1:] != [stat.st_size, stat.st_mtime_ns]:
+        if entry[1:] != [stat.st_size, current]:
             return False  # changed by hand or by an interrupted build: render it again
         self.paths.add(rel)
         self._after[rel] = entry
         self.kept += 1
         return True
 
-    def put(self, rel: str, content: str, digest: str) -> None:
+    def put(self, rel: str, content: str, digest: str, *, by_content: bool = False) -> None:
+        """`by_content`: the page is known again by its text's digest instead of its
+        modification time, which `_mark_for_dirty_build` sets for every page but the
+        SKIPPABLE_PAGEs (listings are read back, a few hundred small pages)."""
         self[rel] = content
         stat = (self.target / rel).stat()
-        self._after[rel] = [digest, stat.st_size, stat.st_mtime_ns]
+        if by_content:
+            text = hashlib.sha256(content.encode("utf-8")).hexdigest()
+            self._after[rel] = [digest, stat.st_size, text]
+        else:
+            self._after[rel] = [digest, stat.st_size, stat.st_mtime_ns]
 
     def __getitem__(self, rel: str) -> str:
         if rel not in self.paths:

@@ -17,7 +17,10 @@ the way down) rather than of the fields the templates happen to use today:
 - a product page: its record, its producer, and the record of every other product of the
   producer (the sibling cards and which of them are shown);
 - a QR page: the product's record;
-- a producer page: the producer and the records of its products.
+- a producer page: the producer and the records of its products;
+- a page of a listing (catalogue, group, stars, commune): its title, intro, number, the folders of
+  all the listing's pages, the number of products, and the records and producers of its cards.
+  The first catalogue page also shows the whole catalogue's facets: it is always rendered.
 
 Records are computed once per build and shared by both languages.
 """
@@ -25,7 +28,7 @@ Records are computed once per build and shared by both languages.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .catalogue import Catalogue
@@ -115,3 +118,20 @@ class PageInputs:
 
     def producer_page(self, producer: Producer, lang: Lang) -> str:
         return _digest([self._base, lang, "producer", *self._family(producer.id)])
+
+    def listing_page(
+        self,
+        lang: Lang,
+        kind: str,
+        title: str,
+        intro: str,
+        products: Sequence[Product],
+        pages: Sequence[str],
+        number: int,
+        total: int,
+    ) -> str:
+        """One page of a listing: its place among the listing's pages and its cards (each
+        card shows the product and its producer's name)."""
+        cards = [part for p in products for part in (self.record(p), self._producer(p.producer))]
+        head = [self._base, lang, "listing", kind, title, intro, str(number), str(total)]
+        return _digest([*head, *pages, "\0cards", *cards])

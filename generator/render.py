@@ -969,8 +969,9 @@ class KeepsPages(Protocol):
     def reuse(self, rel: str, digest: str) -> bool:
         """Keep the written page `rel` if it was written from inputs of this digest."""
 
-    def put(self, rel: str, content: str, digest: str) -> None:
-        """Write the page `rel`, remembering the digest of its inputs."""
+    def put(self, rel: str, content: str, digest: str, *, by_content: bool = False) -> None:
+        """Write the page `rel`, remembering the digest of its inputs (`by_content`: and of
+        its text, for a page whose modification time MkDocs' dirty build will change)."""
 
 
 def render_language(
@@ -1010,10 +1011,33 @@ def render_language(
     if pages is None:
         pages = {}
 
-    def listing(directory: str, title: str, intro: str, members: list[Product], kind: str) -> None:
-        pages.update(r.listing_pages(directory, title, intro, members, kind=kind))
-
     keeper = pages if inputs is not None and isinstance(pages, KeepsPages) else None
+
+    def listing(directory: str, title: str, intro: str, members: list[Product], kind: str) -> None:
+        if keeper is None or inputs is None:
+            pages.update(r.listing_pages(directory, title, intro, members, kind=kind))
+            return
+        ordered = r.sorted(members)
+        dirs, chunks = paginate(directory, ordered, LISTING_PAGE_SIZE)
+        for i, chunk in enumerate(chunks):
+            render = partial(
+                r.listing_page,
+                dirs[i],
+                title,
+                intro,
+                chunk,
+                kind=kind,
+                total=len(ordered),
+                pages=dirs,
+                number=i + 1,
+            )
+            rel = dirs[i] + "index.md"
+            if kind == "catalogue" and i == 0:
+                pages[rel] = render()  # shows the whole catalogue's facets (browse.md.j2)
+                continue
+            known = inputs.listing_page(lang, kind, title, intro, chunk, dirs, i + 1, len(ordered))
+            if not keeper.reuse(rel, known):
+                keeper.put(rel, render(), known, by_content=True)
 
     def grown(rel: str, digest: Callable[[PageInputs], str], render: Callable[[], str]) -> None:
         """A page of those that grow with the catalogue, kept when its inputs are unchanged."""

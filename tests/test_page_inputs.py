@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
 from enum import Enum
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from PIL import Image
 from generator.build import SKIPPABLE_PAGE, BuildResult, Project, TreeWriter, build, load
 from generator.errors import LANGS
 from generator.i18n import LABELS
+from generator.render import page_dir
 
 from .conftest import TODAY
 
@@ -42,30 +44,55 @@ def _edit(path: Path, old: str, new: str) -> None:
 def _same_as_forced(project: Project, today: dt.date) -> BuildResult:
     """Build incrementally, then forced; both must leave the same pages. Returns the first."""
     incremental = build(project, today=today)
-    kept = _grown(project)
+    kept = _grown(project), _listings(project)
     forced = build(project, today=today, force=True)
     assert forced.pages_kept == 0
-    assert _grown(project) == kept
+    assert (_grown(project), _listings(project)) == kept
     return incremental
 
 
-def test_one_product_changed_renders_its_family_only_and_equals_a_forced_build(
+LISTING_KINDS = ("catalogue", "group", "stars", "commune", "commune_old")
+
+
+def _listings(project: Project) -> dict[str, str]:
+    """The listing pages a build may keep: all but the first catalogue page (whole-catalogue
+    facets, always rendered), by their front matter's kind."""
+    found = {}
+    for lang in LANGS:
+        docs = project.docs_dir(lang)
+        for path in sorted(docs.rglob("*.md")):
+            rel = path.relative_to(docs).as_posix()
+            text = path.read_text(encoding="utf-8")
+            kind = re.search(r'^ocop:\n  kind: "([a-z_]+)"$', text.split("\n---\n", 1)[0], re.M)
+            if (
+                kind
+                and kind.group(1) in LISTING_KINDS
+                and rel != page_dir("catalogue") + "index.md"
+            ):
+                found[f"{lang}/{rel}"] = text
+    return found
+
+
+def test_one_product_changed_renders_its_family_and_listings_only_as_a_forced_build(
     project: Project,
 ) -> None:
     first = build(project, today=TODAY)
     assert first.pages_kept == 0  # nothing was remembered yet
-    grown = len(_grown(project))
+    grown, listings = len(_grown(project)), _listings(project)
     cat, _ = load(project, TODAY)
     product = next(p for p in cat.published if len(cat.products_of(p.producer)) > 1)
     family = cat.products_of(product.producer)
+    link = f"san-pham/{product.id}/"
+    showing = [rel for rel, text in listings.items() if link in text]
+    assert showing and len(showing) < len(listings)
 
     path = project.root / "products" / product.id / "product.yaml"
     _edit(path, product.summary.vi, product.summary.vi + " Mới thu hoạch.")
     incremental = _same_as_forced(project, TODAY)
     # Per language: the pages of every product of the producer (they show each other's cards),
-    # the product's QR page and the producer's page. Nothing else.
+    # the product's QR page and the producer's page; and the listing pages with its card.
     again = len(LANGS) * (len(family) + 1 + 1)
-    assert incremental.pages_kept == grown - again
+    assert incremental.pages_kept == grown - again + len(listings) - len(showing)
     assert "Mới thu hoạch." in (
         project.docs_dir("vi") / "san-pham" / product.id / "index.md"
     ).read_text(encoding="utf-8")
@@ -74,13 +101,19 @@ def test_one_product_changed_renders_its_family_only_and_equals_a_forced_build(
 def test_producer_outlet_and_photo_changes_equal_a_forced_build(project: Project) -> None:
     build(project, today=TODAY)
     cat, _ = load(project, TODAY)
-    # A producer's name shows on its products' pages, the sibling cards and its own page.
-    producer = cat.producers[cat.published[0].producer]
+    # A producer's name shows on its products' pages, the sibling cards, its own page and the
+    # cards of its products in every listing. Alone in its build: no other change may render
+    # the same pages again and hide a page kept by mistake.
+    producer = cat.producers[cat.published[-1].producer]
     _edit(
         project.root / "producers" / f"{producer.id}.yaml",
         f"vi: {producer.name.vi}",
         f"vi: {producer.name.vi} (đổi tên)",
     )
+    incremental = _same_as_forced(project, TODAY)
+    assert 0 < incremental.pages_kept < len(_grown(project)) + len(_listings(project))
+    assert sum(f"{producer.name.vi} (đổi tên)" in text for text in _listings(project).values())
+
     # A central outlet starts selling a product it did not list.
     outlets = project.root / "data" / "diem-ban.yaml"
     listed = outlets.read_text(encoding="utf-8")
@@ -94,7 +127,7 @@ def test_producer_outlet_and_photo_changes_equal_a_forced_build(project: Project
         image.transpose(Image.Transpose.FLIP_LEFT_RIGHT).save(photo, quality=85)
 
     incremental = _same_as_forced(project, TODAY)
-    assert 0 < incremental.pages_kept < len(_grown(project))
+    assert 0 < incremental.pages_kept < len(_grown(project)) + len(_listings(project))
     page = (project.docs_dir("vi") / "san-pham" / newcomer.id / "index.md").read_text("utf-8")
     assert "Điểm bán sản phẩm OCOP huyện Krông Nô (minh họa)" in page
 
