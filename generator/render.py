@@ -182,6 +182,21 @@ def rich(text: str) -> Markup:
     return Markup("\n".join(line for line in clean.splitlines() if line.strip()))
 
 
+@dataclass(frozen=True)
+class ListingPage:
+    """One page of a listing, not rendered yet."""
+
+    rel: str
+    """Docs-relative path of its Markdown file."""
+    products: list[Product]
+    dirs: list[str]
+    """The folders of all the listing's pages."""
+    number: int
+    total: int
+    """Products in the whole listing."""
+    render: Callable[[], str]
+
+
 @dataclass
 class PageContext:
     """What every template of one page needs: where it is and which language it speaks."""
@@ -487,25 +502,34 @@ class Renderer:
 
     def listing_pages(
         self, directory: str, title: str, intro: str, products: list[Product], *, kind: str
-    ) -> dict[str, str]:
+    ) -> list[ListingPage]:
         """A listing in pages of LISTING_PAGE_SIZE cards: `directory` holds the first, then
-        `directory`trang-2/, trang-3/… (docs-relative path → Markdown). A page stays the same size
-        however large the catalogue grows; only the number of pages grows."""
+        `directory`trang-2/, trang-3/… A page stays the same size however large the catalogue
+        grows; only the number of pages grows. Each page is rendered when asked (`render`), so
+        that a page whose inputs are unchanged need not be."""
         ordered = self.sorted(products)
         dirs, chunks = paginate(directory, ordered, LISTING_PAGE_SIZE)
-        return {
-            dirs[i] + "index.md": self.listing_page(
-                dirs[i],
-                title,
-                intro,
+        return [
+            ListingPage(
+                dirs[i] + "index.md",
                 chunk,
-                kind=kind,
-                total=len(ordered),
-                pages=dirs,
-                number=i + 1,
+                dirs,
+                i + 1,
+                len(ordered),
+                partial(
+                    self.listing_page,
+                    dirs[i],
+                    title,
+                    intro,
+                    chunk,
+                    kind=kind,
+                    total=len(ordered),
+                    pages=dirs,
+                    number=i + 1,
+                ),
             )
             for i, chunk in enumerate(chunks)
-        }
+        ]
 
     def listing_page(
         self,
@@ -1014,30 +1038,16 @@ def render_language(
     keeper = pages if inputs is not None and isinstance(pages, KeepsPages) else None
 
     def listing(directory: str, title: str, intro: str, members: list[Product], kind: str) -> None:
-        if keeper is None or inputs is None:
-            pages.update(r.listing_pages(directory, title, intro, members, kind=kind))
-            return
-        ordered = r.sorted(members)
-        dirs, chunks = paginate(directory, ordered, LISTING_PAGE_SIZE)
-        for i, chunk in enumerate(chunks):
-            render = partial(
-                r.listing_page,
-                dirs[i],
-                title,
-                intro,
-                chunk,
-                kind=kind,
-                total=len(ordered),
-                pages=dirs,
-                number=i + 1,
-            )
-            rel = dirs[i] + "index.md"
-            if kind == "catalogue" and i == 0:
-                pages[rel] = render()  # shows the whole catalogue's facets (browse.md.j2)
+        for page in r.listing_pages(directory, title, intro, members, kind=kind):
+            # The first catalogue page shows the whole catalogue's facets (browse.md.j2).
+            if keeper is None or inputs is None or (kind == "catalogue" and page.number == 1):
+                pages[page.rel] = page.render()
                 continue
-            known = inputs.listing_page(lang, kind, title, intro, chunk, dirs, i + 1, len(ordered))
-            if not keeper.reuse(rel, known):
-                keeper.put(rel, render(), known, by_content=True)
+            known = inputs.listing_page(
+                lang, kind, title, intro, page.products, page.dirs, page.number, page.total
+            )
+            if not keeper.reuse(page.rel, known):
+                keeper.put(page.rel, page.render(), known, by_content=True)
 
     def grown(rel: str, digest: Callable[[PageInputs], str], render: Callable[[], str]) -> None:
         """A page of those that grow with the catalogue, kept when its inputs are unchanged."""
