@@ -372,7 +372,7 @@ class Gtin:
 # --- bilingual text ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class I18n:
     """A text in Vietnamese and, optionally, English."""
 

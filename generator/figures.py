@@ -799,7 +799,9 @@ def _missing_english(product: Product) -> list[str]:
 
 def _trade_given(product: Product) -> bool:
     trade = product.trade
-    return trade is not None and any(value is not None for value in trade.__dict__.values())
+    return trade is not None and any(
+        getattr(trade, f.name) is not None for f in dataclasses.fields(trade)
+    )
 
 
 def needs_action(cat: Catalogue, days: int = ACTION_DAYS) -> list[Action]:

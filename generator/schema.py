@@ -52,7 +52,7 @@ RichText = Text(multiline=True, max_len=20_000)
 """Markdown text; rendered and sanitised before it reaches a page."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Certification:
     stars: int = spec(
         Int(3, 5), "hạng sao OCOP (3, 4 hoặc 5)", "OCOP star rating (3, 4 or 5)", required=True
@@ -101,7 +101,7 @@ class Certification:
         return self.valid_until or add_months(self.date, VALIDITY_MONTHS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Photo:
     file: str = spec(
         Str(max_len=200),
@@ -124,7 +124,7 @@ class Photo:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Variant:
     name: I18n = spec(
         Text(max_len=80),
@@ -167,7 +167,7 @@ class Variant:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     commune_old: str = spec(
         Id,
@@ -187,7 +187,7 @@ class Place:
     longitude: float | None = spec(Decimal(), "kinh độ", "longitude")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Food:
     ingredients: I18n | None = spec(Text(max_len=1000, multiline=True), "thành phần", "ingredients")
     allergens: I18n | None = spec(Text(max_len=300), "chất gây dị ứng", "allergens")
@@ -202,7 +202,7 @@ class Food:
     origin: I18n | None = spec(Text(max_len=160), "xuất xứ", "origin")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OtherCertification:
     name: str = spec(
         Str(max_len=80),
@@ -215,7 +215,7 @@ class OtherCertification:
     valid_until: dt.date | None = spec(Date(), "hiệu lực đến", "valid until")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Trade:
     min_order: I18n | None = spec(Text(max_len=160), "đơn hàng tối thiểu", "minimum order")
     lead_time: I18n | None = spec(Text(max_len=160), "thời gian giao hàng", "lead time")
@@ -231,7 +231,7 @@ class Trade:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outlet:
     name: I18n = spec(Text(max_len=120), "tên nơi bán", "outlet name", required=True)
     kind: str = spec(
@@ -246,13 +246,13 @@ class Outlet:
     phone: str | None = spec(Phone(), "điện thoại", "phone")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     title: I18n = spec(Text(max_len=200), "tên nguồn", "source title", required=True)
     url: str | None = spec(Url(), "đường dẫn", "link")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Provenance:
     updated: dt.date = spec(
         Date(),
@@ -272,7 +272,7 @@ class Provenance:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Product:
     id: str = spec(
         Id,
@@ -361,7 +361,7 @@ class Product:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Producer:
     id: str = spec(Id, "mã chủ thể (trùng tên tệp)", "producer id (the file name)", required=True)
     name: I18n = spec(Text(max_len=160), "tên chủ thể", "producer name", required=True)
@@ -396,7 +396,7 @@ class Producer:
     about: I18n | None = spec(RichText, "giới thiệu (Markdown)", "about (Markdown)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Commune:
     id: str
     name: str
