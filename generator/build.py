@@ -6,7 +6,10 @@ changes only at the very end, atomically, and only when every check passed.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -1051,6 +1054,7 @@ def build(
         )
     t = lap("render", t)
 
+    _return_free_memory()
     release = _incremental_mkdocs(
         project,
         result,
@@ -1201,6 +1205,18 @@ def _mark_for_dirty_build(docs: Path, site: Path) -> int:
             os.utime(path, (now, now))
         rendered += 1
     return rendered
+
+
+def _return_free_memory() -> None:
+    """Give the memory freed by rendering back to the system before the MkDocs processes start,
+    the build's peak (the generator and two MkDocs processes at once). glibc keeps freed blocks
+    for reuse: 30 MB of the generator's 331 MB at 5,000 products. Elsewhere, nothing to do."""
+    gc.collect()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _incremental_mkdocs(
