@@ -1,7 +1,7 @@
-"""What a product, QR or producer page is made of, as one digest per page.
+"""What a product, QR, producer or listing page is made of, as one digest per page.
 
 These are the pages that grow with the catalogue (two per product and language, one per
-producer). A build that finds a page's digest unchanged since the page was written keeps the
+producer, one per 48 cards of a listing). A build that finds a page's digest unchanged since the page was written keeps the
 written Markdown instead of rendering it again (build.TreeWriter.reuse): with one product
 edited, a 5,000-product build rendered 20,000 unchanged pages for nothing.
 

@@ -1017,8 +1017,9 @@ def render_language(
     of one language. The pages go into `pages` as they are rendered (build.TreeWriter writes
     them at once) or into a new dict.
 
-    With `inputs` and a `pages` tree that keeps pages (KeepsPages), a product, QR or producer
-    page whose inputs digest is the one it was written from is kept, not rendered again."""
+    With `inputs` and a `pages` tree that keeps pages (KeepsPages), a product, QR, producer or
+    listing page whose inputs digest is the one it was written from is kept, not rendered
+    again (generator/pageinputs.py says what each digest covers)."""
     r = Renderer(
         catalogue,
         photos,
