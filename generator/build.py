@@ -6,8 +6,8 @@ changes only at the very end, atomically, and only when every check passed.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
-import ctypes.util
 import datetime as dt
 import gc
 import hashlib
@@ -1212,11 +1212,9 @@ def _return_free_memory() -> None:
     the build's peak (the generator and two MkDocs processes at once). glibc keeps freed blocks
     for reuse: 30 MB of the generator's 331 MB at 5,000 products. Elsewhere, nothing to do."""
     gc.collect()
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+    # The process's own symbols: libc is loaded already (find_library would run ldconfig).
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _incremental_mkdocs(
