@@ -1131,7 +1131,7 @@ def build(
         if not preview:
             report = checks.CheckReport()
             checks.check_product_pages(release, (p.id for p in cat.published), report)
-            checks.check_links(release, report)
+            checks.check_links(release, report, project.build_dir / LINKS_FILE)
             originals: dict[int, set[str]] = {}
             for image in photos.values():
                 originals.setdefault(image.source.stat().st_size, set()).add(image.digest)
@@ -1174,6 +1174,8 @@ def build(
 LAYOUT_FILE = "layout.json"
 FACTS_FILE = "page-facts.json"
 """What the sitemaps and host headers read from each page file (generator/pagefacts.py)."""
+LINKS_FILE = "link-targets.json"
+"""The files each page of the last checked release links to (`checks.LinkMemo`)."""
 SKIPPABLE_PAGE = re.compile(r"(san-pham/[^/]+/(qr/)?|nha-san-xuat/[^/]+/)index\.md")
 """The pages a preview renders again only when their own text changed: product pages, their QR
 print pages and producer pages, the pages that grow with the catalogue. All three are outside

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .checks import file_key
 from .images import write_atomic
 
 _NOINDEX = re.compile(r'<meta name="robots" content="[^"]*noindex', re.I)
@@ -72,7 +73,7 @@ class PageFacts:
 
     def of(self, page: Path) -> Facts:
         info = os.stat(page, follow_symlinks=False)
-        key = f"{info.st_dev}:{info.st_ino}:{info.st_mtime_ns}:{info.st_size}"
+        key = file_key(info)
         facts = self._used.get(key) or self._known.get(key)
         if facts is None:
             text = page.read_text(encoding="utf-8")

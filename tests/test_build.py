@@ -349,6 +349,74 @@ def test_link_check_finds_broken_links_at_every_depth(tmp_path: Path) -> None:
     ]
 
 
+def test_link_check_reads_again_only_pages_changed_or_whose_targets_have_gone(
+    tmp_path: Path,
+) -> None:
+    """With the memo of the last check, a page that is the same file and whose targets all
+    still exist is not read; each check reports exactly what a check without a memo reports."""
+    site, memo = tmp_path / "site", tmp_path / "link-targets.json"
+    pages = {
+        "index.html": '<a href="san-pham/a/"><link href="/assets/x.css"><a href="lien-he/">',
+        "lien-he/index.html": '<link href="../assets/x.css"><a href="../">',
+        "san-pham/a/index.html": '<link href="../../assets/x.css"><a href="../b/">'
+        '<img srcset="../../anh/p.webp 360w, ../../anh/q.webp 720w">',
+        "san-pham/b/index.html": '<link href="../../assets/x.css"><a href="thong-so-b.pdf">',
+        "404.html": '<a href="/nope/">',
+    }
+    for name, html in pages.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(html, encoding="utf-8")
+    for name in ("assets/x.css", "san-pham/b/thong-so-b.pdf", "anh/p.webp", "anh/q.webp"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_bytes(b"x")
+
+    def check() -> CheckReport:
+        fresh, remembered = CheckReport(), CheckReport()
+        checks.check_links(site, fresh)
+        checks.check_links(site, remembered, memo)
+        assert (remembered.pages, remembered.links, remembered.problems) == (
+            fresh.pages,
+            fresh.links,
+            fresh.problems,
+        )
+        return remembered
+
+    first = check()
+    assert (first.pages, first.read, first.links, first.problems) == (5, 5, 12, [])
+    assert check().read == 0
+    (site / "anh/q.webp").unlink()  # a photo's rendition replaced: only its page is read
+    gone = check()
+    assert (gone.read, gone.problems) == (
+        1,
+        ["san-pham/a/index.html: liên kết hỏng / broken link: ../../anh/q.webp"],
+    )
+    (site / "lien-he/index.html").write_text('<a href="../mat/">', encoding="utf-8")
+    changed = check()
+    assert changed.read == 2  # the changed page, and the broken one, never remembered
+    assert changed.problems == [
+        "lien-he/index.html: liên kết hỏng / broken link: ../mat/",
+        "san-pham/a/index.html: liên kết hỏng / broken link: ../../anh/q.webp",
+    ]
+    (site / "anh/q.webp").write_bytes(b"x")
+    (site / "mat").mkdir()
+    (site / "mat/index.html").write_text("", encoding="utf-8")
+    mended = check()
+    assert (mended.pages, mended.read, mended.problems) == (6, 3, [])
+    # A damaged memo: a target number outside the table, or no JSON at all.
+    key = checks.file_key(os.lstat(site / "index.html"))
+    memo.write_text(f'{{"targets": [], "pages": {{"index.html": ["{key}", 3, "7"]}}}}')
+    assert check().read == 6
+    memo.write_text('{"targets": ["index.html"')
+    assert check().read == 6
+    # Paths no page links to any more leave the table once they are half of it.
+    for name in pages:
+        (site / name).write_text("", encoding="utf-8")
+    (site / "index.html").write_text('<a href="lien-he/">', encoding="utf-8")
+    assert check().problems == []
+    assert json.loads(memo.read_text())["targets"] == ["lien-he/index.html"]
+    assert check().read == 0
+
+
 def test_image_audits_are_kept_per_file_for_catalogues_sharing_a_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
