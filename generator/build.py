@@ -1174,7 +1174,7 @@ def build(
 LAYOUT_FILE = "layout.json"
 FACTS_FILE = "page-facts.json"
 """What the sitemaps and host headers read from each page file (generator/pagefacts.py)."""
-LINKS_FILE = "link-targets.json"
+LINKS_FILE = "link-targets.txt"
 """The files each page of the last checked release links to (`checks.LinkMemo`)."""
 SKIPPABLE_PAGE = re.compile(r"(san-pham/[^/]+/(qr/)?|nha-san-xuat/[^/]+/)index\.md")
 """The pages a preview renders again only when their own text changed: product pages, their QR

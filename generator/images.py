@@ -60,7 +60,7 @@ import secrets
 import stat
 import unicodedata
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TypeVar, cast
@@ -435,14 +435,18 @@ def _load_record(cache_dir: Path, digest: str, params: _Params) -> _Record | Non
     return record
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Temp file + ``os.replace``: a killed build never leaves a half file under a cache name
-    (the renditions', share images' and QR codes' caches)."""
+    (the renditions', share images' and QR codes' caches). `data` may come in parts, so that a
+    large file need not be held whole in memory."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         with open(temp, "xb") as f:
-            f.write(data)
+            if isinstance(data, bytes):
+                f.write(data)
+            else:
+                f.writelines(data)
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)

@@ -402,18 +402,18 @@ def test_link_check_reads_again_only_pages_changed_or_whose_targets_have_gone(
     (site / "mat/index.html").write_text("", encoding="utf-8")
     mended = check()
     assert (mended.pages, mended.read, mended.problems) == (6, 3, [])
-    # A damaged memo: a target number outside the table, or no JSON at all.
+    # A damaged memo: a target number outside the table, or a table cut short.
     key = checks.file_key(os.lstat(site / "index.html"))
-    memo.write_text(f'{{"targets": [], "pages": {{"index.html": ["{key}", 3, "7"]}}}}')
+    memo.write_text(f"ocop link targets 1\n0\nindex.html\t{key}\t3\t7\n", encoding="utf-8")
     assert check().read == 6
-    memo.write_text('{"targets": ["index.html"')
+    memo.write_text("ocop link targets 1\n5\nindex.html\n", encoding="utf-8")
     assert check().read == 6
     # Paths no page links to any more leave the table once they are half of it.
     for name in pages:
         (site / name).write_text("", encoding="utf-8")
     (site / "index.html").write_text('<a href="lien-he/">', encoding="utf-8")
     assert check().problems == []
-    assert json.loads(memo.read_text())["targets"] == ["lien-he/index.html"]
+    assert memo.read_text(encoding="utf-8").splitlines()[1:3] == ["1", "lien-he/index.html"]
     assert check().read == 0
 
 
