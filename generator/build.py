@@ -1054,6 +1054,15 @@ def build(
         )
     t = lap("render", t)
 
+    # What only rendering needed goes before MkDocs starts, and each input of the publishing
+    # step once its last step has run (`del` below): the generator's memory while the two
+    # MkDocs processes run, and at the link check, is the build's peak (2.2 GB at 20,000
+    # products before these were freed; docs/benchmarks.md).
+    del inputs, pages, blocks, index
+    originals: dict[int, set[str]] = {}
+    """Sizes and digests of the source photos: the release check refuses any published copy."""
+    for image in [] if preview else photos.values():
+        originals.setdefault(image.source.stat().st_size, set()).add(image.digest)
     _return_free_memory()
     release = _incremental_mkdocs(
         project,
@@ -1078,6 +1087,7 @@ def build(
         pdfs = make_spec_sheets(
             release, project, settings, cat, photos, codes, qr_cache, workers=workers
         )
+        del photos, codes, images
         timings["pdf"] = pdfs.seconds
         keep_former_spec_sheets(release, cat)
         for sheet in pdfs.too_long:
@@ -1098,6 +1108,7 @@ def build(
         permalinks.write_stubs(release, redirects, settings.site_url)
         permalinks.write_host_rules(release, redirects, settings.site_url)
         search.write_search_index(release, search_indexes)
+        del search_indexes
         # Beside MkDocs' kept output, whose files most of the release's pages are.
         facts = PageFacts((project.preview_dir if preview else project.build_dir) / FACTS_FILE)
         sitemaps.write_sitemaps(release, cat, settings.site_url, facts)
@@ -1128,13 +1139,11 @@ def build(
             release, embed_hosts=settings.embed_hosts, site_url=settings.site_url, facts=facts
         )
         facts.save()
+        del facts, shares, news_photos
         if not preview:
             report = checks.CheckReport()
             checks.check_product_pages(release, (p.id for p in cat.published), report)
             checks.check_links(release, report, project.build_dir / LINKS_FILE)
-            originals: dict[int, set[str]] = {}
-            for image in photos.values():
-                originals.setdefault(image.source.stat().st_size, set()).add(image.digest)
             # audit.json held results by path until 29 November 2026: superseded, removed.
             (project.cache_dir / "audit.json").unlink(missing_ok=True)
             checks.check_images(release, originals, project.cache_dir / "image-audit.json", report)

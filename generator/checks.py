@@ -198,6 +198,7 @@ def check_links(site: Path, report: CheckReport, memo: Path | None = None) -> No
         for n in numbers
         if not n.isdigit() or int(n) >= len(table) or table[int(n)] not in existing
     }
+    del numbers
     if gone:
         same = {page: entry for page, entry in same.items() if gone.isdisjoint(entry[2].split(","))}
     checked = dict(same)

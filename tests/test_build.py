@@ -354,7 +354,7 @@ def test_link_check_reads_again_only_pages_changed_or_whose_targets_have_gone(
 ) -> None:
     """With the memo of the last check, a page that is the same file and whose targets all
     still exist is not read; each check reports exactly what a check without a memo reports."""
-    site, memo = tmp_path / "site", tmp_path / "link-targets.json"
+    site, memo = tmp_path / "site", tmp_path / "link-targets.txt"
     pages = {
         "index.html": '<a href="san-pham/a/"><link href="/assets/x.css"><a href="lien-he/">',
         "lien-he/index.html": '<link href="../assets/x.css"><a href="../">',
