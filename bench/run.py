@@ -91,8 +91,6 @@ MIN_ENCODED = 100
 TARGET_GROWTH = 1.25
 """Per-product cost at the largest N / at the smallest N: "flat" means it does not grow; fixed
 costs (start-up, theme assets) make it fall below 1, which passes."""
-TARGET_PAGE_BYTES = 30 * 1024
-"""Largest product page (HTML, either language, uncompressed)."""
 TARGET_PAGE_WEIGHT = 120 * 1024
 """Product page first load, gzip'd: HTML + CSS + JS + fonts (bench/weight.py)."""
 TARGET_PHOTO_BYTES = 80 * 1024
@@ -1092,14 +1090,6 @@ def targets_table(results: Sequence[SizeResult]) -> tuple[str, list[bool]]:
                     f"≤ {TARGET_PHOTO_BYTES // 1024} KB",
                     photo["max"] <= TARGET_PHOTO_BYTES,
                 )
-        largest = max(r.output.all_pages(), default=0)
-        add(
-            "product page HTML, largest (uncompressed)",
-            _at(r.n),
-            f"{_kb(largest)} KB",
-            f"≤ {TARGET_PAGE_BYTES // 1024} KB",
-            largest <= TARGET_PAGE_BYTES,
-        )
     if len(results) > 1:
         small, large = results[0], results[-1]
         span = f"{large.n:,} vs {small.n:,}"
