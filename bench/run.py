@@ -1030,12 +1030,17 @@ def targets_table(results: Sequence[SizeResult]) -> tuple[str, list[bool]]:
         tree = max(run.tree_peak_kb for run in r.builds) / 1024
         single = max(run.rss_max_kb for run in r.builds) / 1024
         pss = max(run.tree_pss_kb for run in r.builds) / 1024
+        # Judged on PSS where it was sampled: image and PDF workers are forked from the
+        # generator and share its pages, which RSS counts once per process (at 20,000 products a
+        # one-photo build read 2,929 MB of tree RSS for 1,162 MB of PSS).
+        judged = pss or tree
         add(
-            "peak memory (tree RSS; largest process)",
+            "peak memory (tree PSS; tree RSS, largest process)",
             _at(r.n),
-            f"{tree:,.0f} MB; {single:,.0f} MB" + (f" (tree PSS {pss:,.0f} MB)" if pss else ""),
+            (f"{pss:,.0f} MB (" if pss else "(PSS not sampled; ")
+            + f"tree RSS {tree:,.0f} MB, largest process {single:,.0f} MB)",
             f"≤ {TARGET_MEMORY_MB:,} MB",
-            tree <= TARGET_MEMORY_MB,
+            judged <= TARGET_MEMORY_MB,
         )
         for run in r.builds:
             images = run.stages.get("images")
